@@ -1,0 +1,1 @@
+"""Platform adapters: they translate events into the core and render its replies."""

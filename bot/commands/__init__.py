@@ -1,0 +1,1 @@
+"""Features: each registers its commands, buttons and forms with the registry."""

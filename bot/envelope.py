@@ -1,0 +1,167 @@
+"""The neutral language between the core and the adapters.
+
+Inbound, adapters turn platform events into `CommandInvocation`,
+`ButtonPress` or `FormSubmission`. Outbound, the core answers with `Message`
+and `Form` values that adapters render. Text uses a small Markdown subset:
+`**bold**`, `_italic_`, `` `code` ``, lines starting with `- ` (bullets) and
+`> ` (quotes). Text a member wrote is passed through `escape()` by the core,
+so adapters can treat every backslash-escaped character as literal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+ButtonStyle = Literal["primary", "secondary", "success", "danger"]
+
+
+@dataclass(frozen=True)
+class UserRef:
+    platform: str
+    workspace: str
+    id: str
+    name: str = field(default="", compare=False)
+
+    @property
+    def display(self) -> str:
+        return self.name or self.id
+
+
+@dataclass(frozen=True)
+class ChannelRef:
+    platform: str
+    workspace: str
+    id: str
+    name: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who acts, where, and whether their platform calls them an admin."""
+
+    user: UserRef
+    channel: ChannelRef
+    is_admin: bool = False
+
+
+@dataclass(frozen=True)
+class CommandInvocation:
+    ctx: Context
+    name: str  # a registry name: "leaderboard", "studybot setup"
+    args: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ButtonPress:
+    ctx: Context
+    action_id: str
+
+
+@dataclass(frozen=True)
+class FormSubmission:
+    ctx: Context
+    action_id: str
+    values: Mapping[str, str] = field(default_factory=dict)
+
+
+Inbound = CommandInvocation | ButtonPress | FormSubmission
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action_id: str
+    style: ButtonStyle = "secondary"
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    value: str
+    inline: bool = True
+
+
+@dataclass(frozen=True)
+class Item:
+    """One logical block of a long message (an answer in a reveal, say).
+
+    Adapters may split a message between items, never inside one.
+    """
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str = ""
+    title: str = ""
+    fields: tuple[Field, ...] = ()
+    items: tuple[Item, ...] = ()
+    buttons: tuple[Button, ...] = ()
+    footer: str = ""
+    private: bool = True
+    kind: str = "reply"  # a rendering hint: reply, error, daily_post, reveal, leaderboard, ...
+
+    def all_buttons(self) -> tuple[Button, ...]:
+        return self.buttons + tuple(b for item in self.items for b in item.buttons)
+
+
+@dataclass(frozen=True)
+class FormInput:
+    id: str
+    label: str
+    style: Literal["short", "paragraph"] = "short"
+    required: bool = True
+    min_length: int = 0
+    max_length: int = 4000
+    placeholder: str = ""
+    initial: str = ""
+
+
+@dataclass(frozen=True)
+class Form:
+    """A modal. Titles stay within 24 characters (Slack's limit)."""
+
+    action_id: str
+    title: str
+    inputs: tuple[FormInput, ...]
+    submit_label: str = "Submit"
+    intro: str = ""
+
+
+Outgoing = Message | Form
+
+
+@dataclass(frozen=True)
+class PostRef:
+    """Where a post the core made landed, so replies can go in its thread."""
+
+    channel: ChannelRef
+    id: str
+
+
+class Poster(Protocol):
+    """The port for posts the core makes by itself (schedules), per platform."""
+
+    async def post(
+        self, channel: ChannelRef, message: Message, *, thread: PostRef | None = None
+    ) -> PostRef: ...
+
+
+_INLINE_SPECIALS = re.compile(r"([\\`*_~|\[\]()<>@])")
+_LINE_START_SPECIALS = re.compile(r"^(\s*)([#>-])", flags=re.MULTILINE)
+
+
+def escape(text: str) -> str:
+    """Make member-written text inert in the core's Markdown subset."""
+    text = _INLINE_SPECIALS.sub(r"\\\1", text)
+    return _LINE_START_SPECIALS.sub(r"\1\\\2", text)
+
+
+def unescape(text: str) -> str:
+    """Plain text back from `escape` (for adapters that render plain text)."""
+    return re.sub(r"\\(.)", r"\1", text, flags=re.DOTALL)

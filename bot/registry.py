@@ -1,0 +1,217 @@
+"""Commands, their typed parameters, and the opaque action ids of buttons and forms.
+
+Adapters read the registry to build native slash commands. Platforms that
+deliver a command as one line of text (Slack, the console) hand that line to
+`Registry.parse`, so every platform parses arguments the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from bot.envelope import Context, Outgoing
+from bot.errors import NotFound, UserError
+
+ParamKind = Literal["string", "text", "integer", "choice"]
+Args = dict[str, Any]
+Reply = Outgoing | Sequence[Outgoing]
+CommandHandler = Callable[[Context, Args], Awaitable[Reply]]
+ButtonHandler = Callable[[Context, list[str]], Awaitable[Reply]]
+FormHandler = Callable[[Context, list[str], Mapping[str, str]], Awaitable[Reply]]
+
+ACTION_PREFIX = "sb"
+MAX_ACTION_ID = 100  # Discord's custom_id limit; Slack allows 255
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    description: str
+    kind: ParamKind = "string"
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    min_value: int | None = None
+    max_value: int | None = None
+    default: Any = None
+
+    def convert(self, raw: str) -> Any:
+        """Turn a raw argument into its typed value, or explain what is accepted."""
+        value = raw.strip()
+        if self.kind == "integer":
+            return self._integer(value)
+        if self.kind == "choice":
+            lowered = value.lower()
+            if lowered not in self.choices:
+                raise UserError(
+                    f"`{self.name}` must be one of: {', '.join(self.choices)}. You gave `{value}`."
+                )
+            return lowered
+        return value
+
+    def _integer(self, value: str) -> int:
+        low, high = self.min_value, self.max_value
+        bounds = f" from {low} to {high}" if low is not None and high is not None else ""
+        try:
+            number = int(value)
+        except ValueError:
+            raise UserError(
+                f"`{self.name}` must be a whole number{bounds}. You gave `{value}`."
+            ) from None
+        if (low is not None and number < low) or (high is not None and number > high):
+            raise UserError(f"`{self.name}` must be a whole number{bounds}. You gave `{value}`.")
+        return number
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str  # one word, or "group sub" for a subcommand
+    description: str  # one line; Discord allows 100 characters
+    handler: CommandHandler
+    params: tuple[Param, ...] = ()
+    admin: bool = False
+
+    @property
+    def words(self) -> list[str]:
+        return self.name.split()
+
+    @property
+    def usage(self) -> str:
+        parts = [f"/{self.name}"]
+        for param in self.params:
+            parts.append(f"<{param.name}>" if param.required else f"[{param.name}]")
+        return " ".join(parts)
+
+    def convert_args(self, raw: Mapping[str, str]) -> Args:
+        known = {param.name: param for param in self.params}
+        unknown = sorted(set(raw) - set(known))
+        if unknown:
+            raise UserError(
+                f"`/{self.name}` has no option `{unknown[0]}`. Usage: `{self.usage}`"
+            )
+        args: Args = {}
+        for param in self.params:
+            given = raw.get(param.name, "")
+            if given.strip():
+                args[param.name] = param.convert(given)
+            elif param.required:
+                raise UserError(f"`/{self.name}` needs `{param.name}`. Usage: `{self.usage}`")
+            else:
+                args[param.name] = param.default
+        return args
+
+
+_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+_NAMED = re.compile(r"^([a-z][a-z0-9_-]*)[:=](.*)$", re.DOTALL)
+
+
+@dataclass
+class Registry:
+    commands: dict[str, Command] = field(default_factory=dict)
+    buttons: dict[str, ButtonHandler] = field(default_factory=dict)
+    forms: dict[str, FormHandler] = field(default_factory=dict)
+
+    def add(self, command: Command) -> None:
+        if command.name in self.commands:
+            raise ValueError(f"command /{command.name} is registered twice")
+        self.commands[command.name] = command
+
+    def on_button(self, verb: str, handler: ButtonHandler) -> None:
+        if verb in self.buttons:
+            raise ValueError(f"button verb {verb!r} is registered twice")
+        self.buttons[verb] = handler
+
+    def on_form(self, verb: str, handler: FormHandler) -> None:
+        if verb in self.forms:
+            raise ValueError(f"form verb {verb!r} is registered twice")
+        self.forms[verb] = handler
+
+    def __iter__(self) -> Iterator[Command]:
+        return iter(sorted(self.commands.values(), key=lambda c: c.name))
+
+    def get(self, name: str) -> Command:
+        try:
+            return self.commands[name]
+        except KeyError:
+            raise NotFound(f"There is no command `/{name}`. Try `/help`.") from None
+
+    def groups(self) -> dict[str, list[Command]]:
+        """Commands by their first word: {"studybot": [setup, config, ...], "help": [help]}."""
+        grouped: dict[str, list[Command]] = {}
+        for command in self:
+            grouped.setdefault(command.words[0], []).append(command)
+        return grouped
+
+    def parse(self, line: str) -> tuple[Command, dict[str, str]]:
+        """Resolve `/name [sub] args...` to a command and its raw named arguments.
+
+        `/studybot <command> ...` reaches any command, for workspaces where a
+        name is taken by another app.
+        """
+        text = line.strip().removeprefix("/")
+        tokens = [(m.start(), m.group(1) if m.group(1) is not None else m.group(2))
+                  for m in _TOKEN.finditer(text)]
+        words = [token for _, token in tokens]
+        if len(words) >= 2 and words[0] == "studybot" and words[1] in self.groups():
+            if f"studybot {words[1]}" not in self.commands:
+                text = text[tokens[1][0]:]
+                return self.parse(text)
+        for length in (2, 1):
+            name = " ".join(words[:length]).lower()
+            if len(words) >= length and name in self.commands:
+                command = self.commands[name]
+                rest = text[tokens[length][0]:] if len(tokens) > length else ""
+                return command, _assign(command, rest)
+        first = words[0].lower() if words else ""
+        subcommands = [c.words[1] for c in self.groups().get(first, []) if len(c.words) > 1]
+        if subcommands:
+            raise NotFound(f"`/{first}` needs one of: {', '.join(subcommands)}. Try `/help`.")
+        raise NotFound(f"There is no command `/{first}`. Try `/help`.")
+
+
+def _assign(command: Command, rest: str) -> dict[str, str]:
+    """Match named (`key:value`) and positional arguments to the command's params."""
+    raw: dict[str, str] = {}
+    positional = [p for p in command.params]
+    for match in _TOKEN.finditer(rest):
+        token = match.group(1) if match.group(1) is not None else match.group(2)
+        named = _NAMED.match(token) if match.group(1) is None else None
+        if named and any(p.name == named.group(1) for p in command.params):
+            raw[named.group(1)] = named.group(2)
+            positional = [p for p in positional if p.name != named.group(1)]
+            continue
+        positional = [p for p in positional if p.name not in raw]
+        if not positional:
+            raise UserError(f"Too many arguments for `/{command.name}`. Usage: `{command.usage}`")
+        param = _positional_for(token, positional)
+        positional.remove(param)
+        if param.kind == "text":  # free text keeps everything after it, verbatim
+            raw[param.name] = rest[match.start():].strip()
+            break
+        raw[param.name] = token
+    return raw
+
+
+def _positional_for(token: str, candidates: list[Param]) -> Param:
+    """A choice value fills the choice param that accepts it (`/quiz hard`), else the next one."""
+    for param in candidates:
+        if param.kind == "choice" and token.lower() in param.choices:
+            return param
+    return candidates[0]
+
+
+def action_id(verb: str, *parts: object) -> str:
+    """Encode a button or form action; all state behind it lives in the database."""
+    encoded = ":".join([ACTION_PREFIX, verb, *(str(part) for part in parts)])
+    if len(encoded) > MAX_ACTION_ID:
+        raise ValueError(f"action id too long ({len(encoded)}): {encoded[:40]}...")
+    return encoded
+
+
+def parse_action_id(value: str) -> tuple[str, list[str]]:
+    parts = value.split(":")
+    if len(parts) < 2 or parts[0] != ACTION_PREFIX:
+        raise NotFound("That button is not one of studybot's. Try the command again.")
+    return parts[1], parts[2:]

@@ -1,0 +1,142 @@
+"""One SQLite file through aiosqlite: WAL, foreign keys, one writer.
+
+Reads go to their own connection (WAL lets them run beside a write). Every
+write is a *unit of work*: an async function handed a `Tx` and run inside one
+transaction by `Database.write`. Callers never BEGIN or COMMIT themselves, so
+the writer can later run several queued units in one transaction (group
+commit) without any caller changing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import aiosqlite
+
+T = TypeVar("T")
+Params = Sequence[Any] | dict[str, Any]
+Row = sqlite3.Row
+
+# WAL + synchronous=NORMAL: a commit survives a crash of the process; only a
+# power cut can lose the last commits. busy_timeout comes first so the other
+# pragmas already wait for a lock instead of failing.
+_PRAGMAS = (
+    "PRAGMA busy_timeout = 5000",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA synchronous = NORMAL",
+)
+
+
+class _Queries:
+    """Read helpers shared by the read connection and transactions."""
+
+    _conn: aiosqlite.Connection
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        async with self._conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        async with self._conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchval(self, sql: str, params: Params = (), default: Any = None) -> Any:
+        row = await self.fetchone(sql, params)
+        return default if row is None else row[0]
+
+
+class Tx(_Queries):
+    """The open write transaction a unit of work runs in."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; returns lastrowid (for INSERTs) or 0."""
+        async with self._conn.execute(sql, params) as cursor:
+            return cursor.lastrowid or 0
+
+    async def execute_rowcount(self, sql: str, params: Params = ()) -> int:
+        async with self._conn.execute(sql, params) as cursor:
+            return cursor.rowcount
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        await self._conn.executemany(sql, rows)
+
+
+class Database(_Queries):
+    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
+        self._writer = writer
+        self._conn = reader
+        self._write_lock = asyncio.Lock()
+        self.path: str = ""
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Database:
+        location = str(path)
+        if location != ":memory:":
+            Path(location).parent.mkdir(parents=True, exist_ok=True)
+        writer = await _connect(location, wal=True)
+        try:
+            # A second connection to ":memory:" would be a different database.
+            reader = writer if location == ":memory:" else await _connect(location)
+        except BaseException:
+            await writer.close()
+            raise
+        db = cls(writer, reader)
+        db.path = location
+        return db
+
+    async def close(self) -> None:
+        if self._conn is not self._writer:
+            await self._conn.close()
+        await self._writer.close()
+
+    async def write(self, work: Callable[[Tx], Awaitable[T]]) -> T:
+        """Run `work` in one transaction; commit if it returns, roll back if it raises.
+
+        Cancellation counts as raising: the transaction is rolled back and the
+        connection stays usable.
+        """
+        async with self._write_lock:
+            await self._writer.execute("BEGIN IMMEDIATE")
+            try:
+                result = await work(Tx(self._writer))
+                await self._writer.execute("COMMIT")
+            except BaseException:
+                await asyncio.shield(self._rollback())
+                raise
+            return result
+
+    async def _rollback(self) -> None:
+        try:
+            await self._writer.execute("ROLLBACK")
+        except sqlite3.OperationalError:
+            pass  # the COMMIT went through before the cancellation reached us
+
+    async def execute_script_in_tx(self, statements: list[str], after: str) -> None:
+        """Used by migrations: statements plus `after`, all in one transaction."""
+
+        async def apply(tx: Tx) -> None:
+            for statement in statements:
+                await tx.execute(statement)
+            await tx.execute(after)
+
+        await self.write(apply)
+
+
+async def _connect(location: str, wal: bool = False) -> aiosqlite.Connection:
+    conn = await aiosqlite.connect(location, isolation_level=None)
+    try:
+        conn.row_factory = sqlite3.Row
+        for pragma in (*_PRAGMAS, "PRAGMA journal_mode = WAL") if wal else _PRAGMAS:
+            async with conn.execute(pragma):
+                pass
+    except BaseException:
+        await conn.close()  # else its worker thread keeps the process alive
+        raise
+    return conn
