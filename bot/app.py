@@ -1,21 +1,31 @@
-"""The assembled core: storage, bank, registry, features, and the posting port."""
+"""The assembled core: storage, bank, registry, features, and the posting port.
+
+Background work follows one rule: the database is the source of truth, and
+`tick()` does whatever is due at the clock's current time (post, reveal, pair,
+check in). The scheduler only decides *when* to call `tick()`; tests call it
+themselves after moving a fake clock.
+"""
 
 from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from bot.bank import Bank, load_bank
 from bot.clock import Clock, SystemClock
 from bot.commands.general import General
-from bot.dispatch import Dispatcher
+from bot.dispatch import Dispatcher, new_incident_id
 from bot.envelope import ChannelRef, Inbound, Message, Outgoing, Poster, PostRef
 from bot.registry import Registry
 from bot.resources import migrations_dir, questions_dir
 from bot.settings import Settings
 from bot.storage import Database, migrate
+from bot.storage.common import claim_event
 
 log = logging.getLogger("studybot")
+DueWork = Callable[[datetime], Awaitable[None]]
 
 
 class Studybot:
@@ -37,7 +47,11 @@ class Studybot:
         self.posters: dict[str, Poster] = {}
         self.registry = Registry()
         self.dispatcher = Dispatcher(self.registry)
-        General(self.registry, bank, rng).register()
+        self.due_work: list[tuple[str, DueWork]] = []
+        self._register_features()
+
+    def _register_features(self) -> None:
+        General(self.registry, self.bank, self.rng).register()
 
     @classmethod
     async def create(
@@ -70,6 +84,23 @@ class Studybot:
 
     async def handle(self, event: Inbound) -> list[Outgoing]:
         return await self.dispatcher.handle(event)
+
+    async def claim_event(self, key: str) -> bool:
+        """Claim a platform delivery id; False means it was handled before (a retry)."""
+        return await claim_event(self.db, key, self.clock.now())
+
+    def on_tick(self, name: str, work: DueWork) -> None:
+        """Register background work; `tick()` runs it with the current time."""
+        self.due_work.append((name, work))
+
+    async def tick(self) -> None:
+        """Do everything that is due now. One failing job never stops the others."""
+        now = self.clock.now()
+        for name, work in self.due_work:
+            try:
+                await work(now)
+            except Exception:
+                log.exception("incident %s in due work %s", new_incident_id(), name)
 
     async def start(self) -> None:
         log.info("studybot core started with %d questions", len(self.bank))

@@ -49,6 +49,15 @@ class Settings(BaseSettings):
     points_top_answer: int = Field(default=5, ge=0)
 
     slack_port: int = Field(default=3000, ge=1, le=65535)
+    slack_api_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_API_BASE_URL")
+    )
+    discord_api_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DISCORD_API_BASE_URL")
+    )
+    discord_gateway_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DISCORD_GATEWAY_URL")
+    )
 
     discord_token: SecretStr | None = _secret("DISCORD_TOKEN")
     slack_bot_token: SecretStr | None = _secret("SLACK_BOT_TOKEN")
@@ -103,6 +112,9 @@ _ENV_NAMES = {
     "slack_bot_token": "SLACK_BOT_TOKEN",
     "slack_app_token": "SLACK_APP_TOKEN",
     "slack_signing_secret": "SLACK_SIGNING_SECRET",
+    "slack_api_base_url": "SLACK_API_BASE_URL",
+    "discord_api_base_url": "DISCORD_API_BASE_URL",
+    "discord_gateway_url": "DISCORD_GATEWAY_URL",
 }
 
 

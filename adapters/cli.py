@@ -11,6 +11,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from adapters.console.repl import run_console
+from bot.app import Studybot
 from bot.bank import json_schema, load_bank, stats_table
 from bot.dispatch import new_incident_id
 from bot.errors import BankError, StudybotError
@@ -65,21 +67,29 @@ def questions_command(args: argparse.Namespace) -> int:
 
 
 async def _run(settings: Settings, force_console: bool) -> None:
-    from adapters.console.repl import run_console
-    from bot.app import Studybot
-
     app = await Studybot.create(settings)
     try:
         await app.start()
         if force_console or not settings.has_platform_token:
             await run_console(app)
         else:
-            raise StudybotError(
-                "Platform adapters are not available yet in this version; "
-                "unset DISCORD_TOKEN / SLACK_BOT_TOKEN or use --console."
-            )
+            await serve_platforms(app, settings)
     finally:
         await app.close()
+
+
+async def serve_platforms(app: Studybot, settings: Settings) -> None:
+    """Run every platform whose token is set, side by side, until stopped."""
+    services = []
+    if settings.discord_token is not None:
+        from adapters.discord.runner import serve_discord
+
+        services.append(serve_discord(app, settings))
+    if settings.slack_bot_token is not None:
+        from adapters.slack.runner import serve_slack
+
+        services.append(serve_slack(app, settings))
+    await asyncio.gather(*services)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
