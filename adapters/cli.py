@@ -27,7 +27,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="start the bot (on the console when no platform token is set)")
-    run.add_argument("--console", action="store_true", help="use the console even if tokens are set")
+    run.add_argument(
+        "--console", action="store_true", help="use the console even if tokens are set"
+    )
     run.add_argument("--config", type=Path, help="a YAML settings file (or STUDYBOT_CONFIG)")
 
     questions = sub.add_parser("questions", help="check and count question files")
@@ -122,8 +124,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception:
         incident = new_incident_id()
         log.exception("incident %s: studybot stopped", incident)
-        print(f"studybot: stopped by an unexpected error (incident {incident}, see the log).",
-              file=sys.stderr)
+        print(
+            f"studybot: stopped by an unexpected error (incident {incident}, see the log).",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

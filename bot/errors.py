@@ -34,7 +34,9 @@ class BankError(StudybotError):
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in the question bank:\n" + "\n".join(problems))
+        super().__init__(
+            f"{len(problems)} problem(s) in the question bank:\n" + "\n".join(problems)
+        )
 
 
 class UserError(StudybotError):

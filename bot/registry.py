@@ -88,9 +88,7 @@ class Command:
         known = {param.name: param for param in self.params}
         unknown = sorted(set(raw) - set(known))
         if unknown:
-            raise UserError(
-                f"`/{self.name}` has no option `{unknown[0]}`. Usage: `{self.usage}`"
-            )
+            raise UserError(f"`/{self.name}` has no option `{unknown[0]}`. Usage: `{self.usage}`")
         args: Args = {}
         for param in self.params:
             given = raw.get(param.name, "")
@@ -151,18 +149,19 @@ class Registry:
         name is taken by another app.
         """
         text = line.strip().removeprefix("/")
-        tokens = [(m.start(), m.group(1) if m.group(1) is not None else m.group(2))
-                  for m in _TOKEN.finditer(text)]
+        tokens = [
+            (m.start(), m.group(1) if m.group(1) is not None else m.group(2))
+            for m in _TOKEN.finditer(text)
+        ]
         words = [token for _, token in tokens]
-        if len(words) >= 2 and words[0] == "studybot" and words[1] in self.groups():
-            if f"studybot {words[1]}" not in self.commands:
-                text = text[tokens[1][0]:]
-                return self.parse(text)
+        reaches_other = len(words) >= 2 and words[0] == "studybot" and words[1] in self.groups()
+        if reaches_other and f"studybot {words[1]}" not in self.commands:
+            return self.parse(text[tokens[1][0] :])
         for length in (2, 1):
             name = " ".join(words[:length]).lower()
             if len(words) >= length and name in self.commands:
                 command = self.commands[name]
-                rest = text[tokens[length][0]:] if len(tokens) > length else ""
+                rest = text[tokens[length][0] :] if len(tokens) > length else ""
                 return command, _assign(command, rest)
         first = words[0].lower() if words else ""
         subcommands = [c.words[1] for c in self.groups().get(first, []) if len(c.words) > 1]
@@ -188,18 +187,19 @@ def _assign(command: Command, rest: str) -> dict[str, str]:
         param = _positional_for(token, positional)
         positional.remove(param)
         if param.kind == "text":  # free text keeps everything after it, verbatim
-            raw[param.name] = rest[match.start():].strip()
+            raw[param.name] = rest[match.start() :].strip()
             break
         raw[param.name] = token
     return raw
 
 
 def _positional_for(token: str, candidates: list[Param]) -> Param:
-    """A choice value fills the choice param that accepts it (`/quiz hard`), else the next one."""
+    """A choice value fills the param that accepts it (`/quiz hard 3`); others the next free one."""
     for param in candidates:
         if param.kind == "choice" and token.lower() in param.choices:
             return param
-    return candidates[0]
+    free = [param for param in candidates if param.kind != "choice"]
+    return free[0] if free else candidates[0]
 
 
 def action_id(verb: str, *parts: object) -> str:

@@ -31,9 +31,7 @@ def _secret(env_name: str) -> Any:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="STUDYBOT_", extra="forbid", populate_by_name=True
-    )
+    model_config = SettingsConfigDict(env_prefix="STUDYBOT_", extra="forbid", populate_by_name=True)
 
     data_dir: Path = Path("data")
     db: Path | None = Field(default=None, description="database file; default DATA_DIR/studybot.db")
@@ -103,8 +101,25 @@ class Settings(BaseSettings):
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
         config_file = os.environ.get(CONFIG_ENV)
         if config_file:
-            sources.append(YamlConfigSettingsSource(settings_cls, yaml_file=config_file))
+            sources.append(_YamlWithoutSecrets(settings_cls, yaml_file=config_file))
         return tuple(sources)
+
+
+_SECRETS = ("discord_token", "slack_bot_token", "slack_app_token", "slack_signing_secret")
+
+
+class _YamlWithoutSecrets(YamlConfigSettingsSource):
+    """The YAML file may hold any setting but the platform secrets."""
+
+    def __call__(self) -> dict[str, Any]:
+        values = super().__call__()
+        for key in values:
+            if key.lower() in _SECRETS or key.upper() in _ENV_NAMES.values():
+                raise ConfigError(
+                    f"{CONFIG_ENV}: '{key}' is a secret and is read only from the environment "
+                    f"({_setting_name(key)}); remove it from the file."
+                )
+        return values
 
 
 _ENV_NAMES = {
@@ -138,5 +153,7 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
             message = error["msg"].removeprefix("Value error, ")
             lines.append(f"{_setting_name(field)}: {message}")
         raise ConfigError("Invalid settings:\n  " + "\n  ".join(lines)) from None
+    except ConfigError:
+        raise
     except Exception as exc:  # a malformed YAML file
         raise ConfigError(f"{CONFIG_ENV}: cannot read {path!r}: {exc}") from None

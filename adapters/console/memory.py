@@ -101,7 +101,9 @@ class MemoryAdapter:
         """
         button = self.find_button(user, label, channel, containing)
         ctx = self.context(user, channel, admin)
-        return self._deliver(user, channel, await self.app.handle(ButtonPress(ctx, button.action_id)))
+        return self._deliver(
+            user, channel, await self.app.handle(ButtonPress(ctx, button.action_id))
+        )
 
     async def submit(
         self, user: str, values: Mapping[str, str], admin: bool | None = None

@@ -1,8 +1,8 @@
 """pytest fixtures: a whole studybot on a temporary database, driven in memory.
 
-    async def test_help(testbot):
-        await testbot.command("alice", "/help")
-        assert "/question" in testbot.last("alice").text
+async def test_help(testbot):
+    await testbot.command("alice", "/help")
+    assert "/question" in testbot.last("alice").text
 """
 
 from __future__ import annotations

@@ -128,7 +128,9 @@ class Console:
         return True
 
 
-async def run_console(app: Studybot, stdin: TextIO | None = None, out: TextIO | None = None) -> None:
+async def run_console(
+    app: Studybot, stdin: TextIO | None = None, out: TextIO | None = None
+) -> None:
     stdin = stdin or sys.stdin
     console = Console(app, out or sys.stdout)
     interactive = stdin.isatty()

@@ -112,7 +112,9 @@ def load_bank(paths: Iterable[Path]) -> Bank:
                     problems.append(f"{where}: {location}: {message}")
                 continue
             if question.id in first_seen:
-                problems.append(f"{where}: id: duplicate; already used by {first_seen[question.id]}")
+                problems.append(
+                    f"{where}: id: duplicate; already used by {first_seen[question.id]}"
+                )
                 continue
             first_seen[question.id] = f"{path} entry #{position}"
             questions.append(question)

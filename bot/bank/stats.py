@@ -13,7 +13,7 @@ def stats_table(bank: Bank) -> str:
     cells: Counter[tuple[str, str, str]] = Counter(
         (q.area, q.difficulty, q.kind) for q in bank.questions
     )
-    follow_ups = Counter(q.area for q in bank.questions if q.follow_ups)
+    follow_ups: Counter[str] = Counter(q.area for q in bank.questions if q.follow_ups)
     header = ["area", *DIFFICULTIES, "total", "choice", "open", "follow-ups"]
     rows = []
     for area in AREAS:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.envelope import ChannelRef, UserRef
+from bot.envelope import UserRef
 from bot.storage.db import Database, Tx
 
 _FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"

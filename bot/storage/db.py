@@ -10,6 +10,7 @@ commit) without any caller changing.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
@@ -113,10 +114,9 @@ class Database(_Queries):
             return result
 
     async def _rollback(self) -> None:
-        try:
+        # OperationalError: the COMMIT went through before the cancellation reached us.
+        with contextlib.suppress(sqlite3.OperationalError):
             await self._writer.execute("ROLLBACK")
-        except sqlite3.OperationalError:
-            pass  # the COMMIT went through before the cancellation reached us
 
     async def execute_script_in_tx(self, statements: list[str], after: str) -> None:
         """Used by migrations: statements plus `after`, all in one transaction."""

@@ -54,9 +54,13 @@ def split_statements(script: str) -> list[str]:
             if pending.strip().strip(";").strip():
                 statements.append(pending.strip())
             pending = ""
-    if pending.strip():
+    if _without_comments(pending).strip():
         raise SchemaError(f"unterminated SQL statement: {pending.strip()[:60]!r}")
     return statements
+
+
+def _without_comments(sql: str) -> str:
+    return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
 
 
 async def schema_version(db: Database) -> int:

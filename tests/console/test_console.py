@@ -1,0 +1,105 @@
+"""The console: the in-memory adapter, the REPL, and `studybot run` on stdin."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from adapters.console.memory import MemoryAdapter
+from adapters.console.repl import Console, run_console
+from bot.app import Studybot
+from bot.envelope import Form, Message
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def test_help_lists_every_command_with_one_line(testbot: MemoryAdapter) -> None:
+    await testbot.command("alice", "/help")
+    text = testbot.last("alice").text
+    for command in testbot.app.registry:
+        if not command.admin:
+            assert f"/{command.name}" in text
+
+
+async def test_question_is_private_and_shows_area_and_difficulty(testbot: MemoryAdapter) -> None:
+    [reply] = await testbot.command("alice", "/question trees hard")
+    assert isinstance(reply, Message) and reply.private
+    assert ("Area", "trees") in [(f.name, f.value) for f in reply.fields]
+    assert ("Difficulty", "hard") in [(f.name, f.value) for f in reply.fields]
+    assert testbot.inbox("bob") == [] and testbot.public() == []
+
+
+async def test_answering_a_practice_question_shows_the_key_points(testbot: MemoryAdapter) -> None:
+    await testbot.command("alice", "/question llm")
+    question_id = testbot.last("alice").message.buttons[0].action_id.split(":")[-1]
+    [form] = await testbot.press("alice", "Answer")
+    assert isinstance(form, Form)
+    await testbot.submit("alice", {"answer": "Attention costs <!channel> O(n^2)"})
+    reply = testbot.last("alice")
+    question = testbot.app.bank.get(question_id)
+    assert question is not None
+    assert question.key_points[0] in reply.text
+    assert "\\<!channel\\>" in reply.text  # member text arrives escaped
+
+
+async def test_repl_script_syntax(app: Studybot) -> None:
+    out = io.StringIO()
+    script = io.StringIO(
+        "# comment\n/help\nalice: /question trees\nalice: [Answer]\n"
+        "alice: {answer} Split on Gini\nbob: {answer} nothing open\n"
+        "bob: [Nope]\nhello\n:quit\n/help\n"
+    )
+    await run_console(app, script, out)
+    text = out.getvalue()
+    assert "studybot commands (private to you)" in text
+    assert "Practice question (private to alice)" in text
+    assert "form for alice" in text and "Split on Gini" in text
+    assert "bob has no open form" in text
+    assert "bob sees no [Nope] button" in text
+    assert "Commands start with /" in text
+    assert text.count("studybot commands") == 1  # nothing runs after :quit
+
+
+async def test_speaker_and_channel_prefixes(app: Studybot) -> None:
+    console = Console(app, io.StringIO())
+    assert (console.split("bob #ml: /help").who, console.split("bob #ml: /help").channel) == (
+        "bob",
+        "ml",
+    )
+    assert console.split("/studybot setup time:09:00").who == "you"
+
+
+def test_run_command_reads_a_script_on_stdin(tmp_path: Path) -> None:
+    env = {**os.environ, "STUDYBOT_DB": str(tmp_path / "s.db")}
+    for name in ("DISCORD_TOKEN", "SLACK_BOT_TOKEN"):
+        env.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, "-m", "adapters.cli", "run"],
+        input="/help\n/question\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+        check=True,
+    )
+    assert "/question" in result.stdout and "Practice question" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_run_refuses_a_bad_setting_with_a_message(tmp_path: Path) -> None:
+    env = {**os.environ, "STUDYBOT_DB": str(tmp_path / "s.db"), "STUDYBOT_GRACE_HOURS": "lots"}
+    result = subprocess.run(
+        [sys.executable, "-m", "adapters.cli", "run"],
+        input="",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "STUDYBOT_GRACE_HOURS" in result.stderr and "Traceback" not in result.stderr
