@@ -17,6 +17,7 @@ from bot.bank import json_schema, load_bank, stats_table
 from bot.dispatch import new_incident_id
 from bot.errors import BankError, StudybotError
 from bot.resources import questions_dir
+from bot.scheduler import Scheduler
 from bot.settings import Settings, load_settings
 
 log = logging.getLogger("studybot")
@@ -70,17 +71,19 @@ def questions_command(args: argparse.Namespace) -> int:
 
 async def _run(settings: Settings, force_console: bool) -> None:
     app = await Studybot.create(settings)
+    scheduler = Scheduler(app)
     try:
         await app.start()
         if force_console or not settings.has_platform_token:
-            await run_console(app)
+            await run_console(app, on_ready=scheduler.start)
         else:
-            await serve_platforms(app, settings)
+            await serve_platforms(app, settings, scheduler)
     finally:
+        scheduler.shutdown()
         await app.close()
 
 
-async def serve_platforms(app: Studybot, settings: Settings) -> None:
+async def serve_platforms(app: Studybot, settings: Settings, scheduler: Scheduler) -> None:
     """Run every platform whose token is set, side by side, until stopped."""
     services = []
     if settings.discord_token is not None:
@@ -91,6 +94,7 @@ async def serve_platforms(app: Studybot, settings: Settings) -> None:
         from adapters.slack.runner import serve_slack
 
         services.append(serve_slack(app, settings))
+    await scheduler.start()
     await asyncio.gather(*services)
 
 

@@ -16,6 +16,7 @@ from datetime import datetime
 from bot.bank import Bank, load_bank
 from bot.clock import Clock, SystemClock
 from bot.commands.general import General
+from bot.daily.commands import Daily
 from bot.dispatch import Dispatcher, new_incident_id
 from bot.envelope import ChannelRef, Inbound, Message, Outgoing, Poster, PostRef
 from bot.registry import Registry
@@ -48,10 +49,13 @@ class Studybot:
         self.registry = Registry()
         self.dispatcher = Dispatcher(self.registry)
         self.due_work: list[tuple[str, DueWork]] = []
+        self.schedule_listeners: list[Callable[[], Awaitable[None]]] = []
         self._register_features()
 
     def _register_features(self) -> None:
         General(self.registry, self.bank, self.rng).register()
+        self.daily = Daily(self)
+        self.daily.register()
 
     @classmethod
     async def create(
@@ -88,6 +92,11 @@ class Studybot:
     async def claim_event(self, key: str) -> bool:
         """Claim a platform delivery id; False means it was handled before (a retry)."""
         return await claim_event(self.db, key, self.clock.now())
+
+    async def schedule_changed(self) -> None:
+        """A channel's schedule changed: the scheduler rebuilds its jobs from the database."""
+        for listener in self.schedule_listeners:
+            await listener()
 
     def on_tick(self, name: str, work: DueWork) -> None:
         """Register background work; `tick()` runs it with the current time."""

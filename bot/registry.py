@@ -15,7 +15,7 @@ from typing import Any, Literal
 from bot.envelope import Context, Outgoing
 from bot.errors import NotFound, UserError
 
-ParamKind = Literal["string", "text", "integer", "choice"]
+ParamKind = Literal["string", "text", "integer", "choice", "user"]
 Args = dict[str, Any]
 Reply = Outgoing | Sequence[Outgoing]
 CommandHandler = Callable[[Context, Args], Awaitable[Reply]]
@@ -42,6 +42,8 @@ class Param:
         value = raw.strip()
         if self.kind == "integer":
             return self._integer(value)
+        if self.kind == "user":  # a native id, or a mention as Slack/Discord write it in text
+            return _MENTION.sub(r"\1", value).removeprefix("@")
         if self.kind == "choice":
             lowered = value.lower()
             if lowered not in self.choices:
@@ -101,6 +103,7 @@ class Command:
         return args
 
 
+_MENTION = re.compile(r"^<@!?([A-Za-z0-9_.-]+)(?:\|[^>]*)?>$")
 _TOKEN = re.compile(r'"([^"]*)"|(\S+)')
 _NAMED = re.compile(r"^([a-z][a-z0-9_-]*)[:=](.*)$", re.DOTALL)
 

@@ -8,7 +8,7 @@ CREATE TABLE daily_posts (
     channel_id   INTEGER NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
     local_date   TEXT NOT NULL,            -- YYYY-MM-DD in the channel's zone
     question_id  TEXT NOT NULL,
-    status       TEXT NOT NULL CHECK (status IN ('claimed', 'posted', 'revealed', 'closed')),
+    status       TEXT NOT NULL CHECK (status IN ('claimed', 'posted', 'revealed', 'closed', 'skipped')),
     claimed_at   TEXT NOT NULL,
     posted_at    TEXT,
     reveal_at    TEXT NOT NULL,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sys
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -129,10 +130,17 @@ class Console:
 
 
 async def run_console(
-    app: Studybot, stdin: TextIO | None = None, out: TextIO | None = None
+    app: Studybot,
+    stdin: TextIO | None = None,
+    out: TextIO | None = None,
+    on_ready: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
+    """Read lines until end of input or `:quit`. `on_ready` runs once the console can
+    receive posts (the CLI starts the scheduler there)."""
     stdin = stdin or sys.stdin
     console = Console(app, out or sys.stdout)
+    if on_ready is not None:
+        await on_ready()
     interactive = stdin.isatty()
     if interactive:
         console._say("studybot console. Type /help; :quit to leave. Syntax: see README 'Console'.")

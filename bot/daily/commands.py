@@ -1,0 +1,453 @@
+"""The daily question's commands, buttons and forms."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot.commands.general import ANSWER_LIMIT, AREA_PARAM, answer_form
+from bot.daily import render
+from bot.daily.config import (
+    ChannelConfig,
+    describe_reveal,
+    parse_areas,
+    parse_day,
+    parse_days,
+    parse_difficulty,
+    parse_reveal,
+    parse_switch,
+    parse_time,
+    parse_timezone,
+)
+from bot.daily.cycle import Cycle
+from bot.daily.streaks import streak
+from bot.daily.timing import format_local, month_start, next_post_instant, week_start
+from bot.envelope import Context, Field, Form, FormInput, Message, escape
+from bot.errors import Conflict, NotFound, UserError
+from bot.registry import Args, Command, Param, action_id
+from bot.storage import Tx, ledger
+from bot.storage import daily as store
+from bot.storage.common import member_id
+from bot.storage.ledger import Window
+
+if TYPE_CHECKING:
+    from bot.app import Studybot
+
+StatsSection = Callable[[int], Awaitable[list[Field]]]
+
+SETUP_PARAMS = (
+    Param("time", "post time, 24-hour HH:MM"),
+    Param("timezone", "IANA time zone, e.g. Europe/Berlin"),
+    Param("days", "days to post: mon,tue,... or weekdays / daily"),
+    Param("areas", "comma list of areas, or all"),
+    Param("difficulty", "easy, medium, hard or any"),
+    Param("reveal", "delay from post to reveal, e.g. 12h or 90m"),
+    Param("weekly", "weekly leaderboard post: on or off"),
+    Param("leaderboard_day", "day of the weekly leaderboard post"),
+)
+_PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
+    "time": ("post_time", parse_time),
+    "timezone": ("timezone", parse_timezone),
+    "days": ("days", parse_days),
+    "areas": ("areas", parse_areas),
+    "difficulty": ("difficulty", parse_difficulty),
+    "reveal": ("reveal_minutes", parse_reveal),
+    "weekly": ("weekly_leaderboard", parse_switch),
+    "leaderboard_day": ("leaderboard_day", parse_day),
+}
+PERIODS = ("week", "month", "all")
+
+
+class Daily:
+    def __init__(self, app: Studybot) -> None:
+        self.app = app
+        self.cycle = Cycle(app)
+        self.stats_sections: list[StatsSection] = []
+
+    def register(self) -> None:
+        add = self.app.registry.add
+        add(
+            Command(
+                "studybot setup",
+                "Set this channel's daily question (admins)",
+                self.setup,
+                params=SETUP_PARAMS,
+                admin=True,
+            )
+        )
+        add(Command("studybot config", "Show this channel's daily question settings", self.config))
+        add(Command("studybot pause", "Pause the daily question here", self.pause, admin=True))
+        add(Command("studybot resume", "Resume the daily question here", self.resume, admin=True))
+        add(Command("studybot skip", "Skip the next daily question", self.skip, admin=True))
+        add(Command("studybot post-now", "Post today's question now", self.post_now, admin=True))
+        add(
+            Command(
+                "studybot reveal-now", "Reveal today's answers now", self.reveal_now, admin=True
+            )
+        )
+        add(
+            Command(
+                "answer",
+                "Answer today's question (hidden until the reveal)",
+                self.answer,
+                params=(Param("text", "your answer", kind="text", required=True),),
+            )
+        )
+        add(
+            Command(
+                "leaderboard",
+                "Top 10 of this channel and your rank",
+                self.leaderboard,
+                params=(
+                    Param(
+                        "period",
+                        "week, month or all",
+                        kind="choice",
+                        choices=PERIODS,
+                        default="week",
+                    ),
+                    AREA_PARAM,
+                ),
+            )
+        )
+        add(
+            Command(
+                "stats",
+                "Your points, streaks and answers (or a member's)",
+                self.stats,
+                params=(
+                    Param("member", "whose stats (default: yours)", kind="user"),
+                    Param("timezone", "set your own time zone for streaks"),
+                ),
+            )
+        )
+        self.app.registry.on_button("daily-answer", self.open_answer_form)
+        self.app.registry.on_form("daily-answer", self.submit_answer_form)
+        self.app.registry.on_button("vote", self.vote)
+        self.app.registry.on_button("hint", self.hint)
+        self.app.registry.on_form("setup", self.submit_setup_form)
+        self.app.on_tick("daily", self.cycle.run_due)
+
+    # -- helpers ---------------------------------------------------------------
+    def now(self) -> datetime:
+        return self.app.clock.now()
+
+    async def channel(self, ctx: Context) -> ChannelConfig:
+        found = await store.find_channel(self.app.db, ctx.channel)
+        if found is None or not found.configured:
+            raise NotFound(
+                "The daily question is not set up in this channel. "
+                "An admin can start it with `/studybot setup`."
+            )
+        return found
+
+    async def next_post_text(self, config: ChannelConfig) -> str:
+        if config.paused:
+            return "paused"
+        instant = next_post_instant(config, self.now())
+        return format_local(instant, config.timezone) if instant else "no post days set"
+
+    # -- admin -----------------------------------------------------------------
+    async def setup(self, ctx: Context, args: Args) -> Message | Form:
+        given = {name: value for name, value in args.items() if value}
+        if not given:
+            return await self.setup_form(ctx)
+        return await self.apply_setup(ctx, given)
+
+    async def setup_form(self, ctx: Context) -> Form:
+        found = await store.find_channel(self.app.db, ctx.channel)
+        config = found or ChannelConfig(0, "", "", "", timezone=self.app.settings.default_timezone)
+        inputs = (
+            FormInput("time", "Post time (24-hour HH:MM)", initial=config.post_time),
+            FormInput("timezone", "Time zone (IANA name)", initial=config.timezone),
+            FormInput(
+                "days", "Days (mon,tue,... or weekdays/daily)", initial=",".join(config.days)
+            ),
+            FormInput(
+                "areas",
+                "Areas (comma list, or all)",
+                initial=",".join(config.areas) or "all",
+                required=False,
+            ),
+            FormInput(
+                "difficulty",
+                "Difficulty (easy/medium/hard/any)",
+                initial=config.difficulty or "any",
+                required=False,
+            ),
+        )
+        return Form(action_id("setup"), "Daily question setup", inputs, submit_label="Save")
+
+    async def submit_setup_form(
+        self, ctx: Context, parts: list[str], values: Mapping[str, str]
+    ) -> Message:
+        if not ctx.is_admin:
+            raise UserError("Only admins of this server or workspace can change the settings.")
+        return await self.apply_setup(ctx, {k: v for k, v in values.items() if v.strip()})
+
+    async def apply_setup(self, ctx: Context, given: Mapping[str, str]) -> Message:
+        changes = {}
+        for name, raw in given.items():
+            field_name, parse = _PARSERS[name]
+            changes[field_name] = parse(str(raw))
+        now = self.now()
+
+        async def save(tx: Tx) -> ChannelConfig:
+            current = await store.ensure_channel(
+                tx, ctx.channel, self.app.settings.default_timezone, now
+            )
+            config = current.with_changes(configured=True, **changes)
+            if not self.app.bank.select(areas=config.areas, difficulty=config.difficulty):
+                raise UserError(
+                    "No question matches those areas and difficulty; widen the filters."
+                )
+            await store.save_channel(tx, config, now)
+            return config
+
+        config = await self.app.db.write(save)
+        await self.app.schedule_changed()
+        view = render.config_view(config, await self.next_post_text(config))
+        return Message(title="Saved. " + view.title, fields=view.fields, kind="config")
+
+    async def config(self, ctx: Context, args: Args) -> Message:
+        config = await self.channel(ctx)
+        return render.config_view(config, await self.next_post_text(config))
+
+    async def _update(self, ctx: Context, **changes: object) -> ChannelConfig:
+        config = (await self.channel(ctx)).with_changes(**changes)
+        await self.app.db.write(lambda tx: store.save_channel(tx, config, self.now()))
+        await self.app.schedule_changed()
+        return config
+
+    async def pause(self, ctx: Context, args: Args) -> Message:
+        await self._update(ctx, paused=True)
+        return Message(
+            text="Paused. No daily question here until an admin runs `/studybot resume`."
+        )
+
+    async def resume(self, ctx: Context, args: Args) -> Message:
+        config = await self._update(ctx, paused=False)
+        return Message(text=f"Resumed. Next question: {await self.next_post_text(config)}.")
+
+    async def skip(self, ctx: Context, args: Args) -> Message:
+        config = await self._update(ctx, skip_next=True)
+        return Message(
+            text=f"The next question ({await self.next_post_text(config)}) will be skipped."
+        )
+
+    async def post_now(self, ctx: Context, args: Args) -> Message:
+        config = await self.channel(ctx)
+        await self.cycle.post_now(config, self.now())
+        return Message(text="Posted today's question.")
+
+    async def reveal_now(self, ctx: Context, args: Args) -> Message:
+        config = await self.channel(ctx)
+        post = await store.latest_post(self.app.db, config.id)
+        if post is None or post.status != "posted":
+            raise Conflict("There is no unrevealed question in this channel right now.")
+        await self.cycle.reveal(post, self.now())
+        return Message(text="Revealed. Voting is open until the next question.")
+
+    # -- answering -------------------------------------------------------------
+    async def answer(self, ctx: Context, args: Args) -> Message:
+        config = await self.channel(ctx)
+        post = await store.latest_post(self.app.db, config.id)
+        if post is None:
+            raise NotFound("No question has been posted in this channel yet.")
+        return await self.save_answer(ctx, post, str(args["text"]))
+
+    async def open_answer_form(self, ctx: Context, parts: list[str]) -> Form:
+        post = await self.open_post(int(parts[0]))
+        question = self.app.bank.get(post.question_id)
+        mine = await self.member(ctx)
+        current = await store.answer_of(self.app.db, post.id, mine) or ""
+        title = "Edit your answer" if current else "Your answer"
+        prompt = question.prompt if question else ""
+        return answer_form(action_id("daily-answer", post.id), title, prompt, initial=current)
+
+    async def submit_answer_form(
+        self, ctx: Context, parts: list[str], values: Mapping[str, str]
+    ) -> Message:
+        post = await store.post_by_id(self.app.db, int(parts[0]))
+        if post is None:
+            raise NotFound("That question no longer exists.")
+        return await self.save_answer(ctx, post, values.get("answer", ""))
+
+    async def open_post(self, post_id: int) -> store.Post:
+        post = await store.post_by_id(self.app.db, post_id)
+        if post is None:
+            raise NotFound("That question no longer exists.")
+        if post.status in ("revealed", "closed"):
+            raise Conflict(
+                "Answering is closed: the answers to this question have been revealed. "
+                "Vote on them in the thread, and catch the next question."
+            )
+        return post
+
+    async def member(self, ctx: Context) -> int:
+        return await self.app.db.write(lambda tx: member_id(tx, ctx.user, self.now()))
+
+    async def save_answer(self, ctx: Context, post: store.Post, text: str) -> Message:
+        body = text.strip()
+        if not body:
+            raise UserError(
+                "Your answer is empty. Write it as you would say it in an interview, then send it."
+            )
+        if len(body) > ANSWER_LIMIT:
+            raise UserError(
+                f"Your answer is {len(body):,} characters; the limit is {ANSWER_LIMIT:,}. "
+                "Shorten it and send it again (nothing was saved)."
+            )
+        await self.open_post(post.id)
+        now = self.now()
+        question = self.app.bank.get(post.question_id)
+
+        async def save(tx: Tx) -> bool:
+            fresh = await store.post_by_id(tx, post.id)
+            if fresh is None or fresh.status != "posted":  # revealed meanwhile
+                raise Conflict("Answering is closed: the answers were just revealed.")
+            who = await member_id(tx, ctx.user, now)
+            first = await store.save_answer(tx, post.id, who, body, now)
+            if first:
+                await ledger.add_points(
+                    tx,
+                    who,
+                    post.channel_id,
+                    "answer",
+                    self.app.settings.points_answer,
+                    now,
+                    area=question.area if question else None,
+                    ref=f"post:{post.id}",
+                )
+            return first
+
+        first = await self.app.db.write(save)
+        reveal = format_local(post.reveal_at, await self.zone_name(ctx, post.channel_id))
+        verb = "Saved your answer" if first else "Updated your answer"
+        return Message(
+            text=f"{verb}. It stays hidden until the reveal, {reveal}; you can edit it until then."
+        )
+
+    async def zone_name(self, ctx: Context, channel_id: int | None = None) -> str:
+        mine = await store.member_timezone(self.app.db, await self.member(ctx))
+        if mine:
+            return mine
+        if channel_id is not None:
+            return (await store.channel_by_id(self.app.db, channel_id)).timezone
+        found = await store.find_channel(self.app.db, ctx.channel)
+        return found.timezone if found else self.app.settings.default_timezone
+
+    async def hint(self, ctx: Context, parts: list[str]) -> Message:
+        question = self.app.bank.get(parts[0] if parts else "")
+        if question is None or not question.hint:
+            raise NotFound("There is no hint for that question.")
+        return Message(text=f"Hint: {question.hint}")
+
+    # -- votes -----------------------------------------------------------------
+    async def vote(self, ctx: Context, parts: list[str]) -> Message:
+        target = await store.vote_target(self.app.db, int(parts[0]))
+        if target is None:
+            raise NotFound("That answer no longer exists.")
+        if target.post.status == "closed":
+            raise Conflict("Voting on this question closed when the next question was posted.")
+        if target.post.status != "revealed":
+            raise Conflict("Voting opens when the answers are revealed.")
+        now = self.now()
+        question = self.app.bank.get(target.post.question_id)
+
+        async def toggle(tx: Tx) -> bool:
+            voter = await member_id(tx, ctx.user, now)
+            if voter == target.author_id:
+                raise UserError("You can't vote for your own answer. Vote for someone else's!")
+            stands = await store.toggle_vote(tx, target.answer_id, voter, now)
+            points = self.app.settings.points_upvote
+            await ledger.add_points(
+                tx,
+                target.author_id,
+                target.post.channel_id,
+                "upvote" if stands else "upvote_withdrawn",
+                points if stands else -points,
+                now,
+                area=question.area if question else None,
+                ref=f"answer:{target.answer_id}",
+            )
+            return stands
+
+        stands = await self.app.db.write(toggle)
+        author = escape(target.author)
+        if stands:
+            return Message(text=f"Upvoted {author}'s answer. Press again to withdraw your vote.")
+        return Message(text=f"Withdrew your vote for {author}'s answer.")
+
+    # -- standings -------------------------------------------------------------
+    async def leaderboard(self, ctx: Context, args: Args) -> Message:
+        config = await self.channel(ctx)
+        now = self.now()
+        period, area = args["period"] or "week", args["area"]
+        since = {"week": week_start(config, now), "month": month_start(config, now)}.get(period)
+        window = Window(config.id, since=since, area=area)
+        standings = await ledger.top(self.app.db, window)
+        mine = await ledger.standing_of(self.app.db, window, await self.member(ctx))
+        title = {"week": "This week", "month": "This month", "all": "All time"}[period]
+        return render.leaderboard(
+            f"Leaderboard · {title}" + (f" · {area}" if area else ""), standings, mine
+        )
+
+    async def stats(self, ctx: Context, args: Args) -> Message:
+        if args["timezone"]:
+            return await self.set_timezone(ctx, str(args["timezone"]))
+        who, name = await self.member(ctx), ctx.user.display
+        if args["member"]:
+            found = await ledger.find_member(
+                self.app.db, ctx.user.platform, ctx.user.workspace, str(args["member"])
+            )
+            if found is None:
+                raise NotFound(f"I have no record of {escape(str(args['member']))} yet.")
+            who, name = found, str(args["member"])
+        zone = ZoneInfo(await self.zone_for_member(who, ctx))
+        now = self.now()
+        local_today = now.astimezone(zone).date()
+        week = datetime.combine(
+            local_today - timedelta(days=local_today.weekday()), datetime.min.time(), tzinfo=zone
+        )
+        month = datetime.combine(local_today.replace(day=1), datetime.min.time(), tzinfo=zone)
+        times = await ledger.answer_times(self.app.db, who)
+        run = streak(times, zone, now)
+        fields = [
+            Field("This week", f"{await ledger.points_since(self.app.db, who, week)} pts"),
+            Field("This month", f"{await ledger.points_since(self.app.db, who, month)} pts"),
+            Field("All time", f"{await ledger.points_since(self.app.db, who, None)} pts"),
+            Field("Streak", f"{_days(run.current)} (best {_days(run.best)})"),
+            Field("Answers", str(len(times))),
+            Field("Upvotes received", str(await ledger.upvotes_received(self.app.db, who))),
+        ]
+        for section in self.stats_sections:
+            fields += await section(who)
+        return Message(
+            kind="stats",
+            title=f"Stats for {escape(name)}",
+            fields=tuple(fields),
+            footer=f"Days and weeks in {zone.key}.",
+        )
+
+    async def zone_for_member(self, who: int, ctx: Context) -> str:
+        mine = await store.member_timezone(self.app.db, who)
+        if mine:
+            return mine
+        found = await store.find_channel(self.app.db, ctx.channel)
+        return found.timezone if found else self.app.settings.default_timezone
+
+    async def set_timezone(self, ctx: Context, raw: str) -> Message:
+        zone = parse_timezone(raw)
+        who = await self.member(ctx)
+        await self.app.db.write(lambda tx: store.set_member_timezone(tx, who, zone))
+        return Message(text=f"Your time zone is now {zone}; streaks count your local days there.")
+
+
+__all__ = ["Daily", "describe_reveal"]
+
+
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"

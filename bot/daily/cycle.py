@@ -1,0 +1,189 @@
+"""The daily cycle's engine: post, reveal, close; exactly once, driven by `tick`.
+
+Every step is claimed in the database before its message is sent, so a
+restart, a misfire catch-up or a second process never repeats it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.bank import Question
+from bot.daily import render
+from bot.daily.config import WEEKDAYS, ChannelConfig
+from bot.daily.timing import due_post_dates, format_local, local_date, post_instant, week_start
+from bot.envelope import PostRef
+from bot.errors import Conflict
+from bot.storage import Tx, ledger
+from bot.storage import daily as store
+from bot.storage.ledger import Window
+
+if TYPE_CHECKING:
+    from bot.app import Studybot
+
+log = logging.getLogger(__name__)
+STALE_CLAIM = timedelta(minutes=5)  # a claim this old without a post: its sender died
+
+
+class Cycle:
+    def __init__(self, app: Studybot) -> None:
+        self.app = app
+
+    @property
+    def grace(self) -> timedelta:
+        return timedelta(hours=self.app.settings.grace_hours)
+
+    async def run_due(self, now: datetime) -> None:
+        await self.reveal_due(now)
+        await self.retry_stale_claims(now)
+        for config in await store.active_channels(self.app.db):
+            for day in due_post_dates(config, now, self.grace):
+                await self.post_for_day(config, day, now)
+            await self.weekly_leaderboard_due(config, now)
+
+    # -- posting ----------------------------------------------------------
+    def choose_question(self, config: ChannelConfig, counts: dict[str, int]) -> Question:
+        """The least-posted questions of the filtered pool: no repeat until all were used."""
+        pool = self.app.bank.select(areas=config.areas, difficulty=config.difficulty)
+        pool = pool or self.app.bank.questions  # filters emptied by a bank change
+        fewest = min(counts.get(q.id, 0) for q in pool)
+        candidates = sorted((q for q in pool if counts.get(q.id, 0) == fewest), key=lambda q: q.id)
+        return self.app.rng.choice(candidates)
+
+    async def post_for_day(
+        self, config: ChannelConfig, day: date, now: datetime, forced: bool = False
+    ) -> int | None:
+        """Claim and send `day`'s post; None if it was already claimed or skipped."""
+
+        async def claim(tx: Tx) -> tuple[int, Question] | None:
+            if config.skip_next and not forced:
+                await store.claim_post(tx, config.id, day, "", now, now, status="skipped")
+                await store.save_channel(tx, config.with_changes(skip_next=False), now)
+                return None
+            question = self.choose_question(config, await store.question_counts(tx, config.id))
+            reveal_at = now + timedelta(minutes=config.reveal_minutes)
+            post_id = await store.claim_post(tx, config.id, day, question.id, reveal_at, now)
+            return None if post_id is None else (post_id, question)
+
+        claimed = await self.app.db.write(claim)
+        if claimed is None:
+            return None
+        post_id, question = claimed
+        await self.close_voting(config, day, now)
+        await self.send_post(config, post_id, question, now)
+        return post_id
+
+    async def send_post(
+        self, config: ChannelConfig, post_id: int, question: Question, now: datetime
+    ) -> None:
+        reveal_at = now + timedelta(minutes=config.reveal_minutes)
+        message = render.daily_post(post_id, question, format_local(reveal_at, config.timezone))
+        try:
+            ref = await self.app.post(store.channel_ref(config), message)
+        except Exception:
+            # Left 'claimed': retried once the claim is stale, if still within grace.
+            log.exception("daily post %s to channel %s failed", post_id, config.id)
+            return
+        await self.app.db.write(
+            lambda tx: store.mark_posted(tx, post_id, ref.id, self.app.clock.now())
+        )
+
+    async def retry_stale_claims(self, now: datetime) -> None:
+        for post in await store.stale_claims(self.app.db, now - STALE_CLAIM):
+            config = await store.channel_by_id(self.app.db, post.channel_id)
+            day = date.fromisoformat(post.local_date)
+            if now >= post_instant(config, day) + self.grace and post.claimed_at < now - self.grace:
+                continue  # too late to be useful
+            question = self.app.bank.get(post.question_id)
+            won = await self.app.db.write(lambda tx, p=post: store.reclaim(tx, p, now))  # type: ignore[misc]
+            if won and question is not None:
+                await self.send_post(config, post.id, question, now)
+
+    # -- revealing and closing ----------------------------------------------
+    async def reveal_due(self, now: datetime) -> None:
+        for post in await store.due_reveals(self.app.db, now):
+            await self.reveal(post, now)
+
+    async def reveal(self, post: store.Post, now: datetime) -> bool:
+        won = await self.app.db.write(
+            lambda tx: store.set_status(tx, post.id, "posted", "revealed", now)
+        )
+        if not won:
+            return False
+        config = await store.channel_by_id(self.app.db, post.channel_id)
+        question = self.app.bank.get(post.question_id)
+        if question is None:
+            log.warning("post %s: question %s left the bank; no reveal", post.id, post.question_id)
+            return True
+        answers = await store.answers_for(self.app.db, post.id)
+        message = render.reveal(question, answers, "review-add" in self.app.registry.buttons)
+        thread = PostRef(store.channel_ref(config), post.post_ref) if post.post_ref else None
+        try:
+            await self.app.post(store.channel_ref(config), message, thread=thread)
+        except Exception:
+            log.exception("reveal of post %s failed; it will be retried", post.id)
+            await self.app.db.write(
+                lambda tx: store.set_status(tx, post.id, "revealed", "posted", now)
+            )
+            return False
+        return True
+
+    async def close_voting(self, config: ChannelConfig, day: date, now: datetime) -> None:
+        """The next post closes voting on earlier ones and awards the top answers."""
+        for post in await store.open_posts_before(self.app.db, config.id, day):
+            if post.status == "posted":
+                await self.reveal(post, now)
+            await self.app.db.write(lambda tx, p=post: self._close(tx, p, now))  # type: ignore[misc]
+
+    async def _close(self, tx: Tx, post: store.Post, now: datetime) -> None:
+        if not await store.set_status(tx, post.id, "revealed", "closed", now):
+            return
+        answers = await store.answers_for(tx, post.id)
+        best = max((a.votes for a in answers), default=0)
+        question = self.app.bank.get(post.question_id)
+        for answer in answers:
+            if best > 0 and answer.votes == best:
+                await ledger.add_points(
+                    tx,
+                    answer.member_id,
+                    post.channel_id,
+                    "top_answer",
+                    self.app.settings.points_top_answer,
+                    now,
+                    area=question.area if question else None,
+                    ref=f"post:{post.id}",
+                )
+
+    # -- weekly leaderboard ------------------------------------------------
+    async def weekly_leaderboard_due(self, config: ChannelConfig, now: datetime) -> None:
+        if not config.weekly_leaderboard:
+            return
+        day = local_date(config, now)
+        if WEEKDAYS[day.weekday()] != config.leaderboard_day:
+            return
+        instant = post_instant(config, day)
+        if not instant <= now < instant + self.grace:
+            return
+        if not await self.app.db.write(
+            lambda tx: store.claim_leaderboard_post(tx, config.id, day, now)
+        ):
+            return
+        this_week = week_start(config, now)
+        window = Window(config.id, since=this_week - timedelta(days=7), until=this_week)
+        standings = await ledger.top(self.app.db, window)
+        message = render.leaderboard("Last week's leaderboard", standings, None)
+        await self.app.post(store.channel_ref(config), replace(message, private=False, footer=""))
+
+    # -- admin actions -----------------------------------------------------
+    async def post_now(self, config: ChannelConfig, now: datetime) -> int:
+        day = local_date(config, now)
+        post_id = await self.post_for_day(config, day, now, forced=True)
+        if post_id is None:
+            raise Conflict(
+                "Today's question is already out in this channel (one per local day). "
+                "Use `/studybot reveal-now` to reveal it, or wait for tomorrow's."
+            )
+        return post_id

@@ -1,0 +1,130 @@
+"""What quizzes, flashcards, races and reviews share: settings, lookups, buttons."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot.bank import Question
+from bot.envelope import Button, UserRef
+from bot.errors import NotFound, UserError
+from bot.registry import action_id
+from bot.storage.common import member_id
+from bot.storage.db import Tx
+
+if TYPE_CHECKING:
+    from bot.app import Studybot
+    from bot.settings import Settings
+
+# Defaults until bot/settings.py carries these fields (see points_for and friends).
+POINTS_EASY = 1
+POINTS_MEDIUM = 2
+POINTS_HARD = 3
+REVIEW_RETENTION = 0.9
+REVIEW_DAILY_CAP = 20
+IDLE_TIMEOUT = timedelta(minutes=10)
+
+_DEFAULT_POINTS = {"easy": POINTS_EASY, "medium": POINTS_MEDIUM, "hard": POINTS_HARD}
+
+
+def points_for(settings: Settings, difficulty: str) -> int:
+    """Points for a correct first answer (`quiz_points_easy|medium|hard` settings)."""
+    default = _DEFAULT_POINTS.get(difficulty, POINTS_EASY)
+    return int(getattr(settings, f"quiz_points_{difficulty}", default))
+
+
+def review_retention(settings: Settings) -> float:
+    return float(getattr(settings, "review_retention", REVIEW_RETENTION))
+
+
+def review_daily_cap(settings: Settings) -> int:
+    return int(getattr(settings, "review_daily_cap", REVIEW_DAILY_CAP))
+
+
+def utc_now(app: Studybot) -> datetime:
+    # fsrs insists on the timezone.utc object itself.
+    return app.clock.now().astimezone(UTC)
+
+
+async def member_row(app: Studybot, user: UserRef, now: datetime) -> int:
+    async def work(tx: Tx) -> int:
+        return await member_id(tx, user, now)
+
+    return await app.db.write(work)
+
+
+def question_of(app: Studybot, question_id: str) -> Question:
+    question = app.bank.get(question_id)
+    if question is None:
+        raise NotFound("That question is no longer in the bank. Start again with `/quiz`.")
+    return question
+
+
+def int_parts(parts: Sequence[str], count: int) -> list[int]:
+    """The numeric parts of an action id; a mangled id gets a clear message."""
+    try:
+        numbers = [int(part) for part in parts[:count]]
+    except ValueError:
+        numbers = []
+    if len(numbers) != count:
+        raise UserError("That button is damaged or out of date. Run the command again.")
+    return numbers
+
+
+def option_order(seed: str, count: int) -> list[int]:
+    """A shuffled order of the options, the same every time for the same seed."""
+    order = list(range(count))
+    random.Random(seed).shuffle(order)
+    return order
+
+
+def choice_buttons(question: Question, verb: str, *parts: object) -> tuple[Button, ...]:
+    """One button per option; the action carries the option's index in the bank."""
+    choices = question.choices or ()
+    seed = ":".join([verb, *(str(p) for p in parts), question.id])
+    return tuple(
+        Button(choices[index], action_id(verb, *parts, index))
+        for index in option_order(seed, len(choices))
+    )
+
+
+def is_correct(question: Question, choice: int) -> bool:
+    choices = question.choices or ()
+    if not 0 <= choice < len(choices):
+        raise UserError("That option does not exist. Run the command again.")
+    return choices[choice] == question.answer
+
+
+def answer_text(question: Question) -> str:
+    """The correct option and why, for feedback after an answer."""
+    lines = [f"The answer: **{question.answer}**"]
+    if question.explanation:
+        lines.append(question.explanation)
+    return "\n".join(lines)
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def local_zone(name: str | None, settings: Settings) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or settings.default_timezone)
+    except (ValueError, KeyError):
+        return ZoneInfo(settings.default_timezone)
+
+
+def describe_when(when: datetime, now: datetime, zone: ZoneInfo) -> str:
+    """`in 3 days (Thu 8 Jan, 08:00 UTC)`: relative first, then the local time."""
+    seconds = max(0.0, (when - now).total_seconds())
+    if seconds < 3600:
+        relative = f"in {plural(max(1, round(seconds / 60)), 'minute')}"
+    elif seconds < 86400:
+        relative = f"in {plural(round(seconds / 3600), 'hour')}"
+    else:
+        relative = f"in {plural(round(seconds / 86400), 'day')}"
+    local = when.astimezone(zone)
+    return f"{relative} ({local:%a} {local.day} {local:%b, %H:%M} {zone.key})"

@@ -1,0 +1,330 @@
+"""SQL for the daily cycle: channels, posts, answers, votes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.daily.config import ChannelConfig
+from bot.envelope import ChannelRef
+from bot.storage.common import from_db, to_db
+from bot.storage.db import Database, Row, Tx
+
+_CHANNEL_COLUMNS = (
+    "id, platform, workspace, native_id, configured, post_time, timezone, days, areas, "
+    "difficulty, reveal_minutes, paused, skip_next, weekly_leaderboard, leaderboard_day"
+)
+
+
+def _channel(row: Row) -> ChannelConfig:
+    return ChannelConfig(
+        id=row["id"],
+        platform=row["platform"],
+        workspace=row["workspace"],
+        native_id=row["native_id"],
+        configured=bool(row["configured"]),
+        post_time=row["post_time"],
+        timezone=row["timezone"],
+        days=tuple(d for d in row["days"].split(",") if d),
+        areas=tuple(a for a in row["areas"].split(",") if a),
+        difficulty=row["difficulty"],
+        reveal_minutes=row["reveal_minutes"],
+        paused=bool(row["paused"]),
+        skip_next=bool(row["skip_next"]),
+        weekly_leaderboard=bool(row["weekly_leaderboard"]),
+        leaderboard_day=row["leaderboard_day"],
+    )
+
+
+def channel_ref(config: ChannelConfig) -> ChannelRef:
+    return ChannelRef(config.platform, config.workspace, config.native_id)
+
+
+async def find_channel(db: Database | Tx, ref: ChannelRef) -> ChannelConfig | None:
+    row = await db.fetchone(
+        f"SELECT {_CHANNEL_COLUMNS} FROM channels "
+        "WHERE platform = ? AND workspace = ? AND native_id = ?",
+        (ref.platform, ref.workspace, ref.id),
+    )
+    return _channel(row) if row else None
+
+
+async def channel_by_id(db: Database | Tx, channel_id: int) -> ChannelConfig:
+    row = await db.fetchone(f"SELECT {_CHANNEL_COLUMNS} FROM channels WHERE id = ?", (channel_id,))
+    assert row is not None, channel_id
+    return _channel(row)
+
+
+async def ensure_channel(tx: Tx, ref: ChannelRef, timezone: str, now: datetime) -> ChannelConfig:
+    await tx.execute(
+        "INSERT INTO channels (platform, workspace, native_id, timezone, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, workspace, native_id) DO NOTHING",
+        (ref.platform, ref.workspace, ref.id, timezone, to_db(now), to_db(now)),
+    )
+    found = await find_channel(tx, ref)
+    assert found is not None
+    return found
+
+
+async def save_channel(tx: Tx, config: ChannelConfig, now: datetime) -> None:
+    await tx.execute(
+        "UPDATE channels SET configured = ?, post_time = ?, timezone = ?, days = ?, areas = ?, "
+        "difficulty = ?, reveal_minutes = ?, paused = ?, skip_next = ?, "
+        "weekly_leaderboard = ?, leaderboard_day = ?, updated_at = ? WHERE id = ?",
+        (
+            int(config.configured),
+            config.post_time,
+            config.timezone,
+            ",".join(config.days),
+            ",".join(config.areas),
+            config.difficulty,
+            config.reveal_minutes,
+            int(config.paused),
+            int(config.skip_next),
+            int(config.weekly_leaderboard),
+            config.leaderboard_day,
+            to_db(now),
+            config.id,
+        ),
+    )
+
+
+async def active_channels(db: Database) -> list[ChannelConfig]:
+    rows = await db.fetchall(
+        f"SELECT {_CHANNEL_COLUMNS} FROM channels WHERE configured = 1 AND paused = 0"
+    )
+    return [_channel(row) for row in rows]
+
+
+async def configured_channels(db: Database) -> list[ChannelConfig]:
+    rows = await db.fetchall(f"SELECT {_CHANNEL_COLUMNS} FROM channels WHERE configured = 1")
+    return [_channel(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class Post:
+    id: int
+    channel_id: int
+    local_date: str
+    question_id: str
+    status: str
+    claimed_at: datetime
+    reveal_at: datetime
+    post_ref: str | None
+
+
+_POST_COLUMNS = "id, channel_id, local_date, question_id, status, claimed_at, reveal_at, post_ref"
+
+
+def _post(row: Row) -> Post:
+    return Post(
+        id=row["id"],
+        channel_id=row["channel_id"],
+        local_date=row["local_date"],
+        question_id=row["question_id"],
+        status=row["status"],
+        claimed_at=from_db(row["claimed_at"]),
+        reveal_at=from_db(row["reveal_at"]),
+        post_ref=row["post_ref"],
+    )
+
+
+async def claim_post(
+    tx: Tx,
+    channel_id: int,
+    day: date,
+    question_id: str,
+    reveal_at: datetime,
+    now: datetime,
+    status: str = "claimed",
+) -> int | None:
+    """Claim (channel, local date); None when it was already claimed (by anyone)."""
+    row = await tx.fetchone(
+        "INSERT INTO daily_posts (channel_id, local_date, question_id, status, claimed_at, "
+        "reveal_at) VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (channel_id, local_date) DO NOTHING RETURNING id",
+        (channel_id, day.isoformat(), question_id, status, to_db(now), to_db(reveal_at)),
+    )
+    return int(row[0]) if row else None
+
+
+async def post_on(db: Database | Tx, channel_id: int, day: date) -> Post | None:
+    row = await db.fetchone(
+        f"SELECT {_POST_COLUMNS} FROM daily_posts WHERE channel_id = ? AND local_date = ?",
+        (channel_id, day.isoformat()),
+    )
+    return _post(row) if row else None
+
+
+async def post_by_id(db: Database | Tx, post_id: int) -> Post | None:
+    row = await db.fetchone(f"SELECT {_POST_COLUMNS} FROM daily_posts WHERE id = ?", (post_id,))
+    return _post(row) if row else None
+
+
+async def latest_post(db: Database | Tx, channel_id: int) -> Post | None:
+    row = await db.fetchone(
+        f"SELECT {_POST_COLUMNS} FROM daily_posts WHERE channel_id = ? AND status != 'skipped' "
+        "ORDER BY local_date DESC LIMIT 1",
+        (channel_id,),
+    )
+    return _post(row) if row else None
+
+
+async def stale_claims(db: Database, older_than: datetime) -> list[Post]:
+    rows = await db.fetchall(
+        f"SELECT {_POST_COLUMNS} FROM daily_posts WHERE status = 'claimed' AND claimed_at < ?",
+        (to_db(older_than),),
+    )
+    return [_post(row) for row in rows]
+
+
+async def reclaim(tx: Tx, post: Post, now: datetime) -> bool:
+    """Take over a claim whose sender died; only one process can win it."""
+    changed = await tx.execute_rowcount(
+        "UPDATE daily_posts SET claimed_at = ? WHERE id = ? AND status = 'claimed' "
+        "AND claimed_at = ?",
+        (to_db(now), post.id, to_db(post.claimed_at)),
+    )
+    return changed == 1
+
+
+async def mark_posted(tx: Tx, post_id: int, ref: str, now: datetime) -> None:
+    await tx.execute(
+        "UPDATE daily_posts SET status = 'posted', posted_at = ?, post_ref = ? WHERE id = ?",
+        (to_db(now), ref, post_id),
+    )
+
+
+async def due_reveals(db: Database, now: datetime) -> list[Post]:
+    rows = await db.fetchall(
+        f"SELECT {_POST_COLUMNS} FROM daily_posts WHERE status = 'posted' AND reveal_at <= ?",
+        (to_db(now),),
+    )
+    return [_post(row) for row in rows]
+
+
+async def set_status(tx: Tx, post_id: int, old: str, new: str, now: datetime) -> bool:
+    """Move a post from `old` to `new`; False if another process moved it first."""
+    column = {"revealed": "revealed_at", "closed": "closed_at", "posted": "posted_at"}[new]
+    changed = await tx.execute_rowcount(
+        f"UPDATE daily_posts SET status = ?, {column} = ? WHERE id = ? AND status = ?",
+        (new, to_db(now), post_id, old),
+    )
+    return changed == 1
+
+
+async def question_counts(db: Database | Tx, channel_id: int) -> dict[str, int]:
+    rows = await db.fetchall(
+        "SELECT question_id, COUNT(*) FROM daily_posts WHERE channel_id = ? "
+        "AND status != 'skipped' GROUP BY question_id",
+        (channel_id,),
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+@dataclass(frozen=True)
+class Answer:
+    id: int
+    member_id: int
+    author: str
+    body: str
+    votes: int
+
+
+async def answers_for(db: Database | Tx, post_id: int) -> list[Answer]:
+    rows = await db.fetchall(
+        "SELECT a.id, a.member_id, m.display_name, m.native_id, a.body, "
+        "(SELECT COUNT(*) FROM votes v WHERE v.answer_id = a.id) AS votes "
+        "FROM answers a JOIN members m ON m.id = a.member_id "
+        "WHERE a.post_id = ? ORDER BY a.created_at, a.id",
+        (post_id,),
+    )
+    return [Answer(r[0], r[1], r[2] or r[3], r[4], r[5]) for r in rows]
+
+
+async def answer_of(db: Database | Tx, post_id: int, member_id: int) -> str | None:
+    value = await db.fetchval(
+        "SELECT body FROM answers WHERE post_id = ? AND member_id = ?", (post_id, member_id)
+    )
+    return None if value is None else str(value)
+
+
+async def save_answer(tx: Tx, post_id: int, member_id: int, body: str, now: datetime) -> bool:
+    """Insert or edit; True if this was the member's first answer to the post."""
+    existing = await tx.fetchval(
+        "SELECT id FROM answers WHERE post_id = ? AND member_id = ?", (post_id, member_id)
+    )
+    if existing is not None:
+        await tx.execute(
+            "UPDATE answers SET body = ?, updated_at = ? WHERE id = ?", (body, to_db(now), existing)
+        )
+        return False
+    await tx.execute(
+        "INSERT INTO answers (post_id, member_id, body, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (post_id, member_id, body, to_db(now), to_db(now)),
+    )
+    return True
+
+
+@dataclass(frozen=True)
+class VoteTarget:
+    answer_id: int
+    author_id: int
+    author: str
+    post: Post
+
+
+async def vote_target(db: Database | Tx, answer_id: int) -> VoteTarget | None:
+    row = await db.fetchone(
+        "SELECT a.id, a.member_id, m.display_name, m.native_id, a.post_id "
+        "FROM answers a JOIN members m ON m.id = a.member_id WHERE a.id = ?",
+        (answer_id,),
+    )
+    if row is None:
+        return None
+    post = await post_by_id(db, row["post_id"])
+    assert post is not None
+    return VoteTarget(row[0], row[1], row[2] or row[3], post)
+
+
+async def toggle_vote(tx: Tx, answer_id: int, voter_id: int, now: datetime) -> bool:
+    """Add the vote, or withdraw it if it exists; True when the vote now stands."""
+    removed = await tx.execute_rowcount(
+        "DELETE FROM votes WHERE answer_id = ? AND voter_id = ?", (answer_id, voter_id)
+    )
+    if removed:
+        return False
+    await tx.execute(
+        "INSERT INTO votes (answer_id, voter_id, created_at) VALUES (?, ?, ?)",
+        (answer_id, voter_id, to_db(now)),
+    )
+    return True
+
+
+async def open_posts_before(db: Database | Tx, channel_id: int, day: date) -> list[Post]:
+    """Posts of the channel still taking votes (or never revealed) before `day`."""
+    rows = await db.fetchall(
+        f"SELECT {_POST_COLUMNS} FROM daily_posts WHERE channel_id = ? AND local_date < ? "
+        "AND status IN ('posted', 'revealed')",
+        (channel_id, day.isoformat()),
+    )
+    return [_post(row) for row in rows]
+
+
+async def claim_leaderboard_post(tx: Tx, channel_id: int, day: date, now: datetime) -> bool:
+    row = await tx.fetchone(
+        "INSERT INTO leaderboard_posts (channel_id, local_date, posted_at) VALUES (?, ?, ?) "
+        "ON CONFLICT DO NOTHING RETURNING channel_id",
+        (channel_id, day.isoformat(), to_db(now)),
+    )
+    return row is not None
+
+
+async def set_member_timezone(tx: Tx, member_id: int, zone: str) -> None:
+    await tx.execute("UPDATE members SET timezone = ? WHERE id = ?", (zone, member_id))
+
+
+async def member_timezone(db: Database | Tx, member_id: int) -> str | None:
+    value = await db.fetchval("SELECT timezone FROM members WHERE id = ?", (member_id,))
+    return None if value is None else str(value)
