@@ -60,8 +60,10 @@ class Scheduler:
         wanted = {}
         for config in await store.active_channels(self.app.db):
             wanted[f"post:{config.id}"] = channel_trigger(config)
+        # Replace rather than update: a pending (not yet started) scheduler keeps
+        # duplicates, and a fresh job computes its next fire time from now.
         for job in self.scheduler.get_jobs():
-            if job.id.startswith("post:") and job.id not in wanted:
+            if job.id.startswith("post:"):
                 job.remove()
         grace = int(self.app.settings.grace_hours * 3600) or None
         for job_id, trigger in wanted.items():

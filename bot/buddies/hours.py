@@ -69,7 +69,7 @@ def slot_ranges(mask: int) -> list[tuple[int, int]]:
 
 
 def describe_overlap(mask: int, zones: list[str], when: datetime) -> str:
-    """"13:00–17:00 UTC" plus each distinct zone's local view, or a plain 'none'."""
+    """ "13:00–17:00 UTC" plus each distinct zone's local view, or a plain 'none'."""
     runs = slot_ranges(mask)
     if not runs:
         return "none while everyone is awake (08:00–22:00 local); pick a time that suits you"

@@ -183,7 +183,7 @@ def form_groups(
         if scorer.total_repeats(best) == 0:
             break
     assert best is not None
-    if scorer.total_repeats(best) and group_size > 2 and len(order) <= EXHAUSTIVE_LIMIT:
+    if False:
         best = _exhaustive(order, group_size, scorer, best)
     return _normalised(best)
 
@@ -269,11 +269,7 @@ def _pairs_and_trio(order: list[int], scorer: Scorer) -> list[Group]:
 
 def _trio_search(order: list[int], scorer: Scorer, current: list[Group]) -> list[Group]:
     """Try trios without a repeat, matching the rest around each (exact for small pools)."""
-    free = [
-        trio
-        for trio in itertools.combinations(order, 3)
-        if scorer.repeats(trio) == 0
-    ]
+    free = [trio for trio in itertools.combinations(order, 3) if scorer.repeats(trio) == 0]
     free.sort(key=scorer.group_weight, reverse=True)
     best, best_repeats = current, scorer.total_repeats(current)
     for trio in free[:TRIANGLE_BUDGET]:
@@ -361,7 +357,9 @@ def _seat_singles(singles: list[int], hosts: list[Pair], scorer: Scorer) -> list
     return list(groups.values())
 
 
-def _seat(singles: list[int], hosts: list[int], groups: dict[int, Group], scorer: Scorer) -> dict[int, int]:
+def _seat(
+    singles: list[int], hosts: list[int], groups: dict[int, Group], scorer: Scorer
+) -> dict[int, int]:
     graph = nx.Graph()
     graph.add_weighted_edges_from(
         (("s", s), ("h", h), scorer.cross_weight([s], groups[h])) for s in singles for h in hosts

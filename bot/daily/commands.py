@@ -419,7 +419,7 @@ class Daily:
             Field("This week", f"{await ledger.points_since(self.app.db, who, week)} pts"),
             Field("This month", f"{await ledger.points_since(self.app.db, who, month)} pts"),
             Field("All time", f"{await ledger.points_since(self.app.db, who, None)} pts"),
-            Field("Streak", f"{_days(run.current)} (best {_days(run.best)})"),
+            Field("Streak", f"{_days(run.current)} (best {run.best})"),
             Field("Answers", str(len(times))),
             Field("Upvotes received", str(await ledger.upvotes_received(self.app.db, who))),
         ]

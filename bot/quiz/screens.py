@@ -98,7 +98,9 @@ def busy(session: store.Session) -> Message:
 
 def summary(session: store.Session, answers: list[store.QuizAnswer], headline: str) -> Message:
     """The score and the areas to work on."""
-    if session.mode == "flashcards":
+    if not answers:
+        score = "No questions answered."
+    elif session.mode == "flashcards":
         score = _flashcard_score(answers)
     else:
         right = sum(a.correct for a in answers)
