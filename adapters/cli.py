@@ -32,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
         "--console", action="store_true", help="use the console even if tokens are set"
     )
     run.add_argument("--config", type=Path, help="a YAML settings file (or STUDYBOT_CONFIG)")
+    run.add_argument("--db", help="database file (or STUDYBOT_DB); ':memory:' keeps nothing")
 
     questions = sub.add_parser("questions", help="check and count question files")
     qsub = questions.add_subparsers(dest="action", required=True)
@@ -103,7 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "questions":
         return questions_command(args)
     try:
-        settings = load_settings(args.config)
+        overrides = {"db": args.db} if args.db else {}
+        settings = load_settings(args.config, **overrides)
         console = args.console or not settings.has_platform_token
         # On the console, routine INFO lines would drown the conversation.
         explicit_level = "STUDYBOT_LOG_LEVEL" in os.environ

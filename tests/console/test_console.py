@@ -103,3 +103,23 @@ def test_run_refuses_a_bad_setting_with_a_message(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "STUDYBOT_GRACE_HOURS" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_readme_demo_runs_the_whole_cycle_and_ranks_correctly() -> None:
+    script = (ROOT / "examples" / "daily-cycle.txt").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = [line for line in script.splitlines() if line and not line.startswith("#")]
+    assert "\n".join(commands) in readme, "README shows the demo script as shipped"
+    env = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "SLACK_BOT_TOKEN")}
+    result = subprocess.run(
+        [sys.executable, "-m", "adapters.cli", "run", "--db", ":memory:"],
+        input=script,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+        check=True,
+    )
+    board = result.stdout.split("Leaderboard · This week")[1].splitlines()[1:4]
+    assert board == ["1. alice 14 pts", "2. bob 12 pts", "3. carol 10 pts"]
