@@ -1,0 +1,375 @@
+"""Measure the core the way a large community loads it.
+
+    .venv/bin/python -m benchmarks.run [--size tiny|full] [--out FILE]
+
+Prints a table and writes the figures as JSON (default
+benchmarks/results/latest.json). The community is built through the core's
+own API: members act through the in-memory adapter; the leaderboard's ledger
+is filled through the storage API the features use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from adapters.console.memory import MemoryAdapter
+from bot.app import Studybot
+from bot.bank import AREAS
+from bot.clock import FakeClock
+from bot.envelope import ButtonPress, ChannelRef, CommandInvocation, Message, PostRef
+from bot.registry import action_id
+from bot.settings import Settings
+from bot.storage import Tx, ledger
+from bot.storage.common import member_id
+from bot.storage.ledger import Window
+
+SIZES = {
+    "tiny": {
+        "members": 50,
+        "concurrency": 10,
+        "ledger_members": 500,
+        "ledger_rows": 5_000,
+        "channels": 50,
+        "rate": 1_000,
+        "raw_commits": 500,
+        "queries": 20,
+    },
+    "full": {
+        "members": 5_000,
+        "concurrency": 200,
+        "ledger_members": 100_000,
+        "ledger_rows": 1_000_000,
+        "channels": 5_000,
+        "rate": 1_000,
+        "raw_commits": 20_000,
+        "queries": 200,
+    },
+}
+START = datetime(2026, 1, 6, 8, 0, tzinfo=UTC)
+
+
+@dataclass
+class Latencies:
+    samples: list[float]
+
+    def summary(self) -> dict[str, float]:
+        ordered = sorted(self.samples)
+        return {
+            "count": len(ordered),
+            "p50_ms": 1000 * ordered[len(ordered) // 2],
+            "p99_ms": 1000 * ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))],
+        }
+
+
+async def timed(call: Callable[[], Awaitable[object]], into: list[float]) -> None:
+    began = time.perf_counter()
+    await call()
+    into.append(time.perf_counter() - began)
+
+
+async def new_app(folder: Path, name: str) -> tuple[Studybot, MemoryAdapter]:
+    settings = Settings(db=folder / f"{name}.db", data_dir=folder)
+    app = await Studybot.create(settings, clock=FakeClock(START), rng=random.Random(1))
+    return app, MemoryAdapter(app)
+
+
+async def run_concurrently(calls: list[Callable[[], Awaitable[object]]], limit: int) -> float:
+    """Run the calls with at most `limit` in flight; returns the wall time."""
+    queue = list(reversed(calls))
+    began = time.perf_counter()
+
+    async def worker() -> None:
+        while queue:
+            await queue.pop()()
+
+    await asyncio.gather(*(worker() for _ in range(limit)))
+    return time.perf_counter() - began
+
+
+async def bench_events(folder: Path, size: dict[str, int]) -> dict[str, object]:
+    """Answer submissions, then votes, from many concurrent members, each durable before reply."""
+    app, bot = await new_app(folder, "events")
+    try:
+        await bot.command("admin", "/studybot setup time:09:00 timezone:UTC", admin=True)
+        await bot.command("admin", "/studybot post-now", admin=True)
+        members = [f"m{i}" for i in range(size["members"])]
+        answer_times: list[float] = []
+        answers = [
+            (lambda m=m: timed(lambda: bot.command(m, f"/answer answer from {m}"), answer_times))
+            for m in members
+        ]
+        answer_wall = await run_concurrently(answers, size["concurrency"])
+        await bot.command("admin", "/studybot reveal-now", admin=True)
+        ids = [r[0] for r in await app.db.fetchall("SELECT id FROM answers ORDER BY id")]
+        vote_times: list[float] = []
+
+        def vote(i: int) -> Callable[[], Awaitable[object]]:
+            event = ButtonPress(
+                bot.context(members[i], "general"), action_id("vote", ids[(i + 1) % len(ids)])
+            )
+            return lambda: timed(lambda: app.handle(event), vote_times)
+
+        vote_wall = await run_concurrently(
+            [vote(i) for i in range(len(members))], size["concurrency"]
+        )
+        everything = answer_times + vote_times
+        return {
+            "answers": Latencies(answer_times).summary(),
+            "votes": Latencies(vote_times).summary(),
+            "events_per_s": len(everything) / (answer_wall + vote_wall),
+            **{f"all_{k}": v for k, v in Latencies(everything).summary().items()},
+        }
+    finally:
+        await app.close()
+
+
+def bench_raw_sqlite(folder: Path, commits: int) -> float:
+    """One-row commits per second with the same pragmas: the machine's ceiling."""
+    conn = sqlite3.connect(folder / "raw.db", isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("CREATE TABLE t (x INTEGER)")
+    began = time.perf_counter()
+    for i in range(commits):
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO t VALUES (?)", (i,))
+        conn.execute("COMMIT")
+    elapsed = time.perf_counter() - began
+    conn.close()
+    return commits / elapsed
+
+
+async def bench_leaderboard(folder: Path, size: dict[str, int]) -> dict[str, object]:
+    app, bot = await new_app(folder, "ledger")
+    try:
+        await bot.command("admin", "/studybot setup time:09:00 timezone:UTC", admin=True)
+        channel = await app.db.fetchval("SELECT id FROM channels")
+        rng = random.Random(3)
+        users = [bot.user(f"u{i}") for i in range(size["ledger_members"])]
+
+        async def fill(tx: Tx, batch: range) -> None:
+            ids = [await member_id(tx, users[i % len(users)], START) for i in batch]
+            for offset, who in zip(batch, ids, strict=True):
+                when = START - timedelta(minutes=offset % (60 * 24 * 90))
+                await ledger.add_points(
+                    tx,
+                    who,
+                    channel,
+                    "answer",
+                    rng.choice((2, 5, 10)),
+                    when,
+                    area=AREAS[offset % len(AREAS)],
+                )
+
+        step = 20_000
+        for first in range(0, size["ledger_rows"], step):
+            batch = range(first, min(first + step, size["ledger_rows"]))
+            await app.db.write(lambda tx, b=batch: fill(tx, b))  # type: ignore[misc]
+        figures: dict[str, object] = {}
+        me = await member_id_of(app, users[0])
+        for label, window in {
+            "week": Window(channel, since=START - timedelta(days=7)),
+            "month": Window(channel, since=START - timedelta(days=30)),
+            "all": Window(channel),
+            "area": Window(channel, area=AREAS[0]),
+        }.items():
+            samples: list[float] = []
+            for _ in range(size["queries"]):
+                await timed(lambda w=window: top_and_rank(app, w, me), samples)  # type: ignore[misc]
+            figures[label] = Latencies(samples).summary()
+        return figures
+    finally:
+        await app.close()
+
+
+async def member_id_of(app: Studybot, user: object) -> int:
+    return await app.db.write(lambda tx: member_id(tx, user, START))  # type: ignore[arg-type]
+
+
+async def top_and_rank(app: Studybot, window: Window, me: int) -> None:
+    await ledger.top(app.db, window)
+    await ledger.standing_of(app.db, window, me)
+
+
+class RateLimitedPoster:
+    """A platform that accepts at most `rate` posts per second (a token bucket)."""
+
+    def __init__(self, rate: int) -> None:
+        self.interval = 1 / rate
+        self.next_slot = time.perf_counter()
+        self.count = 0
+
+    async def post(
+        self, channel: ChannelRef, message: Message, *, thread: PostRef | None = None
+    ) -> PostRef:
+        now = time.perf_counter()
+        slot = max(now, self.next_slot)
+        self.next_slot = slot + self.interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
+        self.count += 1
+        return PostRef(channel, str(self.count))
+
+
+async def bench_fanout(folder: Path, size: dict[str, int]) -> dict[str, object]:
+    app, bot = await new_app(folder, "fanout")
+    try:
+        for i in range(size["channels"]):
+            event = CommandInvocation(
+                bot.context("admin", f"c{i}", admin=True),
+                "studybot setup",
+                {"time": "09:00", "timezone": "UTC"},
+            )
+            await app.handle(event)
+        poster = RateLimitedPoster(size["rate"])
+        app.attach("console", poster)
+        assert isinstance(app.clock, FakeClock)
+        app.clock.set(START.replace(hour=9))
+        began = time.perf_counter()
+        await app.tick()
+        elapsed = time.perf_counter() - began
+        bound = size["channels"] / size["rate"]
+        return {
+            "channels": size["channels"],
+            "posted": poster.count,
+            "seconds": elapsed,
+            "bound_seconds": bound,
+            "over_bound_pct": 100 * (elapsed / bound - 1),
+        }
+    finally:
+        await app.close()
+
+
+def bench_startup(folder: Path) -> dict[str, float]:
+    """A fresh process: import, load the bank, open and migrate the database; then idle RSS."""
+    code = (
+        "import asyncio, time, resource\n"
+        "t = time.perf_counter()\n"
+        "from bot.app import Studybot\nfrom bot.settings import Settings\n"
+        "async def main():\n"
+        f"    app = await Studybot.create(Settings(db={str(folder / 'start.db')!r}))\n"
+        "    took = time.perf_counter() - t\n"
+        "    await asyncio.sleep(0.5)\n"
+        "    rss = int(open('/proc/self/statm').read().split()[1]) * resource.getpagesize()\n"
+        "    print(took, rss / 2**20)\n"
+        "    await app.close()\n"
+        "asyncio.run(main())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    took, rss = (float(x) for x in out.stdout.split())
+    return {"startup_s": took, "idle_rss_mb": rss}
+
+
+def bench_buddies(members: int) -> dict[str, float]:
+    from benchmarks.buddies_matching import ROUND_ONE, WINDOW, pool, with_history
+    from bot.buddies.matching import form_groups
+
+    candidates = pool(members, seed=1)
+    history = with_history(candidates, 2)
+    when = ROUND_ONE + timedelta(weeks=WINDOW)
+    began = time.perf_counter()
+    form_groups(candidates, history, group_size=2, seed=99, when=when)
+    return {"members": members, "seconds": time.perf_counter() - began}
+
+
+TARGETS = {
+    "events_per_s": (">=", 10_000),
+    "events_p99_ms": ("<=", 20),
+    "leaderboard_p99_ms": ("<=", 5),
+    "fanout_over_bound_pct": ("<=", 10),
+    "buddies_s": ("<=", 2),
+    "startup_s": ("<=", 1.5),
+    "idle_rss_mb": ("<=", 120),
+}
+
+
+def verdicts(results: dict[str, object]) -> dict[str, tuple[float, bool]]:
+    events = results["events"]
+    assert isinstance(events, dict)
+    boards = results["leaderboard"]
+    assert isinstance(boards, dict)
+    fanout = results["fanout"]
+    assert isinstance(fanout, dict)
+    startup = results["startup"]
+    assert isinstance(startup, dict)
+    measured = {
+        "events_per_s": events["events_per_s"],
+        "events_p99_ms": events["all_p99_ms"],
+        "leaderboard_p99_ms": max(v["p99_ms"] for v in boards.values()),
+        "fanout_over_bound_pct": fanout["over_bound_pct"],
+        "startup_s": startup["startup_s"],
+        "idle_rss_mb": startup["idle_rss_mb"],
+    }
+    buddies = results.get("buddies")
+    if isinstance(buddies, dict):
+        measured["buddies_s"] = buddies["seconds"]
+    out = {}
+    for name, value in measured.items():
+        op, target = TARGETS[name]
+        out[name] = (float(value), value >= target if op == ">=" else value <= target)
+    return out
+
+
+async def run(size_name: str) -> dict[str, object]:
+    size = SIZES[size_name]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        results: dict[str, object] = {"size": size_name, "machine": machine()}
+        results["events"] = await bench_events(folder, size)
+        raw = bench_raw_sqlite(folder, size["raw_commits"])
+        results["raw_sqlite_commits_per_s"] = raw
+        results["core_vs_raw_ratio"] = results["events"]["events_per_s"] / raw  # type: ignore[index]
+        results["leaderboard"] = await bench_leaderboard(folder, size)
+        results["fanout"] = await bench_fanout(folder, size)
+        results["startup"] = bench_startup(folder)
+        results["buddies"] = bench_buddies(2_000 if size_name == "full" else 100)
+    return results
+
+
+def machine() -> str:
+    import os
+    import platform
+
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def table(results: dict[str, object]) -> str:
+    lines = [f"studybot benchmarks ({results['size']}, {results['machine']})", ""]
+    lines.append(f"{'figure':<24}{'measured':>14}  {'target':>10}  met")
+    for name, (value, met) in verdicts(results).items():
+        op, target = TARGETS[name]
+        lines.append(f"{name:<24}{value:>14,.2f}  {op}{target:>8,}  {'yes' if met else 'NO'}")
+    lines.append("")
+    lines.append(
+        f"raw sqlite3 one-row commits/s: {results['raw_sqlite_commits_per_s']:,.0f}; "
+        f"core events / raw commits: {results['core_vs_raw_ratio']:.2f}"
+    )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", choices=sorted(SIZES), default="full")
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/latest.json"))
+    args = parser.parse_args()
+    results = asyncio.run(run(args.size))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(table(results))
+    print(f"\nfigures written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

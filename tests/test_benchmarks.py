@@ -1,0 +1,31 @@
+"""The benchmark suite keeps working: a tiny run produces every figure (no timing asserted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_suite_runs_at_a_tiny_size_and_writes_every_figure(tmp_path: Path) -> None:
+    out = tmp_path / "figures.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", "--size", "tiny", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=True,
+    )
+    figures = json.loads(out.read_text())
+    assert figures["events"]["answers"]["count"] == 50
+    assert figures["events"]["votes"]["count"] == 50
+    assert set(figures["leaderboard"]) == {"week", "month", "all", "area"}
+    assert figures["fanout"]["posted"] == figures["fanout"]["channels"] == 50
+    assert figures["raw_sqlite_commits_per_s"] > 0
+    assert figures["buddies"]["members"] == 100
+    for name in ("events_per_s", "leaderboard_p99_ms", "startup_s", "idle_rss_mb"):
+        assert name in result.stdout
