@@ -25,6 +25,7 @@ CREATE TABLE answers (
     post_id     INTEGER NOT NULL REFERENCES daily_posts (id) ON DELETE CASCADE,
     member_id   INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
     body        TEXT NOT NULL,
+    edits       INTEGER NOT NULL DEFAULT 0,
     created_at  TEXT NOT NULL,
     updated_at  TEXT NOT NULL,
     UNIQUE (post_id, member_id)

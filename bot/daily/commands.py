@@ -29,7 +29,7 @@ from bot.errors import Conflict, NotFound, UserError
 from bot.registry import Args, Command, Param, action_id
 from bot.storage import Tx, ledger
 from bot.storage import daily as store
-from bot.storage.common import member_id
+from bot.storage.common import member_id, member_row
 from bot.storage.ledger import Window
 
 if TYPE_CHECKING:
@@ -58,6 +58,10 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     "leaderboard_day": ("leaderboard_day", parse_day),
 }
 PERIODS = ("week", "month", "all")
+CLOSED = (
+    "Answering is closed: the answers to this question have been revealed. "
+    "Vote on them in the thread, and catch the next question."
+)
 
 
 class Daily:
@@ -252,44 +256,38 @@ class Daily:
 
     # -- answering -------------------------------------------------------------
     async def answer(self, ctx: Context, args: Args) -> Message:
-        config = await self.channel(ctx)
-        post = await store.latest_post(self.app.db, config.id)
-        if post is None:
+        found = await store.latest_post_in_channel(self.app.db, ctx.channel)
+        if found is None:
+            await self.channel(ctx)  # explains an unconfigured channel
             raise NotFound("No question has been posted in this channel yet.")
-        return await self.save_answer(ctx, post, str(args["text"]))
+        return await self.save_answer(ctx, found, str(args["text"]))
 
     async def open_answer_form(self, ctx: Context, parts: list[str]) -> Form:
-        post = await self.open_post(int(parts[0]))
-        question = self.app.bank.get(post.question_id)
+        found = await self.post(parts)
+        if found.post.status != "posted":
+            raise Conflict(CLOSED)
+        question = self.app.bank.get(found.post.question_id)
         mine = await self.member(ctx)
-        current = await store.answer_of(self.app.db, post.id, mine) or ""
+        current = await store.answer_of(self.app.db, found.post.id, mine) or ""
         title = "Edit your answer" if current else "Your answer"
         prompt = question.prompt if question else ""
-        return answer_form(action_id("daily-answer", post.id), title, prompt, initial=current)
+        return answer_form(action_id("daily-answer", found.post.id), title, prompt, current)
 
     async def submit_answer_form(
         self, ctx: Context, parts: list[str], values: Mapping[str, str]
     ) -> Message:
-        post = await store.post_by_id(self.app.db, int(parts[0]))
-        if post is None:
-            raise NotFound("That question no longer exists.")
-        return await self.save_answer(ctx, post, values.get("answer", ""))
+        return await self.save_answer(ctx, await self.post(parts), values.get("answer", ""))
 
-    async def open_post(self, post_id: int) -> store.Post:
-        post = await store.post_by_id(self.app.db, post_id)
-        if post is None:
+    async def post(self, parts: list[str]) -> store.PostInZone:
+        found = await store.post_in_zone(self.app.db, int(parts[0]))
+        if found is None:
             raise NotFound("That question no longer exists.")
-        if post.status in ("revealed", "closed"):
-            raise Conflict(
-                "Answering is closed: the answers to this question have been revealed. "
-                "Vote on them in the thread, and catch the next question."
-            )
-        return post
+        return found
 
     async def member(self, ctx: Context) -> int:
         return await self.app.db.write(lambda tx: member_id(tx, ctx.user, self.now()))
 
-    async def save_answer(self, ctx: Context, post: store.Post, text: str) -> Message:
+    async def save_answer(self, ctx: Context, found: store.PostInZone, text: str) -> Message:
         body = text.strip()
         if not body:
             raise UserError(
@@ -300,16 +298,14 @@ class Daily:
                 f"Your answer is {len(body):,} characters; the limit is {ANSWER_LIMIT:,}. "
                 "Shorten it and send it again (nothing was saved)."
             )
-        await self.open_post(post.id)
-        now = self.now()
+        post, now = found.post, self.now()
         question = self.app.bank.get(post.question_id)
 
-        async def save(tx: Tx) -> bool:
-            fresh = await store.post_by_id(tx, post.id)
-            if fresh is None or fresh.status != "posted":  # revealed meanwhile
-                raise Conflict("Answering is closed: the answers were just revealed.")
-            who = await member_id(tx, ctx.user, now)
+        async def save(tx: Tx) -> tuple[bool, str | None]:
+            who, zone = await member_row(tx, ctx.user, now)
             first = await store.save_answer(tx, post.id, who, body, now)
+            if first is None:
+                raise Conflict(CLOSED)
             if first:
                 await ledger.add_points(
                     tx,
@@ -321,23 +317,14 @@ class Daily:
                     area=question.area if question else None,
                     ref=f"post:{post.id}",
                 )
-            return first
+            return first, zone
 
-        first = await self.app.db.write(save)
-        reveal = format_local(post.reveal_at, await self.zone_name(ctx, post.channel_id))
+        first, zone = await self.app.db.write(save)
+        reveal = format_local(post.reveal_at, zone or found.timezone)
         verb = "Saved your answer" if first else "Updated your answer"
         return Message(
             text=f"{verb}. It stays hidden until the reveal, {reveal}; you can edit it until then."
         )
-
-    async def zone_name(self, ctx: Context, channel_id: int | None = None) -> str:
-        mine = await store.member_timezone(self.app.db, await self.member(ctx))
-        if mine:
-            return mine
-        if channel_id is not None:
-            return (await store.channel_by_id(self.app.db, channel_id)).timezone
-        found = await store.find_channel(self.app.db, ctx.channel)
-        return found.timezone if found else self.app.settings.default_timezone
 
     async def hint(self, ctx: Context, parts: list[str]) -> Message:
         question = self.app.bank.get(parts[0] if parts else "")

@@ -161,6 +161,35 @@ async def post_by_id(db: Database | Tx, post_id: int) -> Post | None:
     return _post(row) if row else None
 
 
+@dataclass(frozen=True)
+class PostInZone:
+    """A post with its channel's zone: what answering needs, in one read."""
+
+    post: Post
+    timezone: str
+
+
+_POST_IN_ZONE = (
+    "SELECT p.id, p.channel_id, p.local_date, p.question_id, p.status, p.claimed_at, "
+    "p.reveal_at, p.post_ref, c.timezone FROM daily_posts p JOIN channels c ON c.id = p.channel_id "
+)
+
+
+async def post_in_zone(db: Database, post_id: int) -> PostInZone | None:
+    row = await db.fetchone(_POST_IN_ZONE + "WHERE p.id = ?", (post_id,))
+    return PostInZone(_post(row), row["timezone"]) if row else None
+
+
+async def latest_post_in_channel(db: Database, ref: ChannelRef) -> PostInZone | None:
+    """The newest (non-skipped) post of a configured channel."""
+    row = await db.fetchone(
+        _POST_IN_ZONE + "WHERE c.platform = ? AND c.workspace = ? AND c.native_id = ? "
+        "AND c.configured = 1 AND p.status != 'skipped' ORDER BY p.local_date DESC LIMIT 1",
+        (ref.platform, ref.workspace, ref.id),
+    )
+    return PostInZone(_post(row), row["timezone"]) if row else None
+
+
 async def latest_post(db: Database | Tx, channel_id: int) -> Post | None:
     row = await db.fetchone(
         f"SELECT {_POST_COLUMNS} FROM daily_posts WHERE channel_id = ? AND status != 'skipped' "
@@ -249,22 +278,20 @@ async def answer_of(db: Database | Tx, post_id: int, member_id: int) -> str | No
     return None if value is None else str(value)
 
 
-async def save_answer(tx: Tx, post_id: int, member_id: int, body: str, now: datetime) -> bool:
-    """Insert or edit; True if this was the member's first answer to the post."""
-    existing = await tx.fetchval(
-        "SELECT id FROM answers WHERE post_id = ? AND member_id = ?", (post_id, member_id)
-    )
-    if existing is not None:
-        await tx.execute(
-            "UPDATE answers SET body = ?, updated_at = ? WHERE id = ?", (body, to_db(now), existing)
-        )
-        return False
-    await tx.execute(
+async def save_answer(
+    tx: Tx, post_id: int, member_id: int, body: str, now: datetime
+) -> bool | None:
+    """Insert or edit while the post takes answers: True for a first answer, False for an
+    edit, None when answering is closed. One statement, so no race with the reveal."""
+    row = await tx.fetchone(
         "INSERT INTO answers (post_id, member_id, body, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (post_id, member_id, body, to_db(now), to_db(now)),
+        "SELECT ?, ?, ?, ?, ? WHERE EXISTS "
+        "(SELECT 1 FROM daily_posts WHERE id = ? AND status = 'posted') "
+        "ON CONFLICT (post_id, member_id) DO UPDATE SET body = excluded.body, "
+        "updated_at = excluded.updated_at, edits = edits + 1 RETURNING edits = 0",
+        (post_id, member_id, body, to_db(now), to_db(now), post_id),
     )
-    return True
+    return None if row is None else bool(row[0])
 
 
 @dataclass(frozen=True)
@@ -277,23 +304,24 @@ class VoteTarget:
 
 async def vote_target(db: Database | Tx, answer_id: int) -> VoteTarget | None:
     row = await db.fetchone(
-        "SELECT a.id, a.member_id, m.display_name, m.native_id, a.post_id "
-        "FROM answers a JOIN members m ON m.id = a.member_id WHERE a.id = ?",
+        "SELECT a.id AS answer_id, a.member_id, COALESCE(NULLIF(m.display_name, ''), m.native_id), "
+        f"{', '.join('p.' + c for c in _POST_COLUMNS.split(', '))} "
+        "FROM answers a JOIN members m ON m.id = a.member_id "
+        "JOIN daily_posts p ON p.id = a.post_id WHERE a.id = ?",
         (answer_id,),
     )
     if row is None:
         return None
-    post = await post_by_id(db, row["post_id"])
-    assert post is not None
-    return VoteTarget(row[0], row[1], row[2] or row[3], post)
+    return VoteTarget(row["answer_id"], row["member_id"], row[2], _post(row))
 
 
 async def toggle_vote(tx: Tx, answer_id: int, voter_id: int, now: datetime) -> bool:
     """Add the vote, or withdraw it if it exists; True when the vote now stands."""
-    removed = await tx.execute_rowcount(
-        "DELETE FROM votes WHERE answer_id = ? AND voter_id = ?", (answer_id, voter_id)
+    withdrawn = await tx.fetchone(
+        "DELETE FROM votes WHERE answer_id = ? AND voter_id = ? RETURNING 1",
+        (answer_id, voter_id),
     )
-    if removed:
+    if withdrawn:
         return False
     await tx.execute(
         "INSERT INTO votes (answer_id, voter_id, created_at) VALUES (?, ?, ?)",

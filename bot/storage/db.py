@@ -33,17 +33,20 @@ _PRAGMAS = (
 
 
 class _Queries:
-    """Read helpers shared by the read connection and transactions."""
+    """Read helpers shared by the read connection and transactions.
+
+    Each call is one round trip to the connection's thread (execute_fetchall),
+    never execute + fetch + close: the hops, not SQLite, dominate a request.
+    """
 
     _conn: aiosqlite.Connection
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self._conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        return list(await self._conn.execute_fetchall(sql, params))
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        async with self._conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        rows = await self._conn.execute_fetchall(sql, params)
+        return next(iter(rows), None)
 
     async def fetchval(self, sql: str, params: Params = (), default: Any = None) -> Any:
         row = await self.fetchone(sql, params)
@@ -57,13 +60,13 @@ class Tx(_Queries):
         self._conn = conn
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """Run one statement; returns lastrowid (for INSERTs) or 0."""
-        async with self._conn.execute(sql, params) as cursor:
-            return cursor.lastrowid or 0
+        """Run one statement that returns no rows; returns lastrowid (for INSERTs) or 0."""
+        cursor = await self._conn.execute(sql, params)  # a finished DML cursor holds no lock
+        return cursor.lastrowid or 0
 
     async def execute_rowcount(self, sql: str, params: Params = ()) -> int:
-        async with self._conn.execute(sql, params) as cursor:
-            return cursor.rowcount
+        cursor = await self._conn.execute(sql, params)
+        return cursor.rowcount
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         await self._conn.executemany(sql, rows)
