@@ -180,8 +180,8 @@ async def bench_leaderboard(folder: Path, size: dict[str, int]) -> dict[str, obj
         figures: dict[str, object] = {}
         me = await member_id_of(app, users[0])
         for label, window in {
-            "week": Window(channel, since=START - timedelta(days=7)),
-            "month": Window(channel, since=START - timedelta(days=30)),
+            "week": Window(channel, period=ledger.week_key(START.date())),
+            "month": Window(channel, period=ledger.month_key(START.date())),
             "all": Window(channel),
             "area": Window(channel, area=AREAS[0]),
         }.items():

@@ -40,6 +40,8 @@ CREATE TABLE votes (
 ) WITHOUT ROWID;
 
 -- Append-only: a withdrawn vote is a negative event, never a deleted row.
+-- week and month are the event's local period in its channel's zone
+-- ('w2026-01-05' is the week starting Monday 5 January, 'm2026-01' the month).
 CREATE TABLE ledger (
     id          INTEGER PRIMARY KEY,
     member_id   INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
@@ -48,10 +50,38 @@ CREATE TABLE ledger (
     points      INTEGER NOT NULL,
     area        TEXT,
     ref         TEXT NOT NULL DEFAULT '',
-    created_at  TEXT NOT NULL
+    created_at  TEXT NOT NULL,
+    week        TEXT NOT NULL DEFAULT '',
+    month       TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX ledger_by_channel_time ON ledger (channel_id, created_at);
 CREATE INDEX ledger_by_member_time ON ledger (member_id, created_at);
+
+-- Running totals per channel, period ('all', a week, a month) and area ('' for
+-- every area), kept by a trigger in the same transaction as each ledger row:
+-- a leaderboard reads at most a few index pages, whatever the ledger's size.
+CREATE TABLE standings (
+    channel_id  INTEGER NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
+    period      TEXT NOT NULL,
+    area        TEXT NOT NULL,
+    member_id   INTEGER NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    points      INTEGER NOT NULL,
+    first_id    INTEGER NOT NULL,           -- ties go to whoever scored first
+    PRIMARY KEY (channel_id, period, area, member_id)
+) WITHOUT ROWID;
+CREATE INDEX standings_by_rank ON standings (channel_id, period, area, points DESC, first_id);
+
+CREATE TRIGGER ledger_into_standings AFTER INSERT ON ledger
+WHEN NEW.channel_id IS NOT NULL
+BEGIN
+    INSERT INTO standings (channel_id, period, area, member_id, points, first_id)
+    SELECT NEW.channel_id, p.period, a.area, NEW.member_id, NEW.points, NEW.id
+    FROM (SELECT 'all' AS period UNION ALL SELECT NEW.week WHERE NEW.week != ''
+          UNION ALL SELECT NEW.month WHERE NEW.month != '') AS p,
+         (SELECT '' AS area UNION ALL SELECT NEW.area WHERE COALESCE(NEW.area, '') != '') AS a
+    WHERE true
+    ON CONFLICT (channel_id, period, area, member_id)
+    DO UPDATE SET points = points + excluded.points;
+END;
 
 -- Which weekly leaderboard posts were made (exactly once, like daily posts).
 CREATE TABLE leaderboard_posts (

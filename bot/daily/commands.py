@@ -23,14 +23,14 @@ from bot.daily.config import (
 )
 from bot.daily.cycle import Cycle
 from bot.daily.streaks import streak
-from bot.daily.timing import format_local, month_start, next_post_instant, week_start
+from bot.daily.timing import format_local, local_date, next_post_instant
 from bot.envelope import Context, Field, Form, FormInput, Message, escape
 from bot.errors import Conflict, NotFound, UserError
 from bot.registry import Args, Command, Param, action_id
 from bot.storage import Tx, ledger
 from bot.storage import daily as store
 from bot.storage.common import member_id, member_row
-from bot.storage.ledger import Window
+from bot.storage.ledger import ALL_TIME, Window, month_key, week_key
 
 if TYPE_CHECKING:
     from bot.app import Studybot
@@ -373,10 +373,12 @@ class Daily:
         config = await self.channel(ctx)
         now = self.now()
         period, area = args["period"] or "week", args["area"]
-        since = {"week": week_start(config, now), "month": month_start(config, now)}.get(period)
-        window = Window(config.id, since=since, area=area)
+        today = local_date(config, now)
+        key = {"week": week_key(today), "month": month_key(today)}.get(period, ALL_TIME)
+        window = Window(config.id, period=key, area=area)
         standings = await ledger.top(self.app.db, window)
-        mine = await ledger.standing_of(self.app.db, window, await self.member(ctx))
+        who = await ledger.find_member(self.app.db, *_identity(ctx))
+        mine = await ledger.standing_of(self.app.db, window, who) if who else None
         title = {"week": "This week", "month": "This month", "all": "All time"}[period]
         return render.leaderboard(
             f"Leaderboard · {title}" + (f" · {area}" if area else ""), standings, mine
@@ -434,6 +436,10 @@ class Daily:
 
 
 __all__ = ["Daily", "describe_reveal"]
+
+
+def _identity(ctx: Context) -> tuple[str, str, str]:
+    return ctx.user.platform, ctx.user.workspace, ctx.user.id
 
 
 def _days(count: int) -> str:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from bot.bank import Question
 from bot.daily import render
 from bot.daily.config import WEEKDAYS, ChannelConfig
-from bot.daily.timing import due_post_dates, format_local, local_date, post_instant, week_start
+from bot.daily.timing import due_post_dates, format_local, local_date, post_instant
 from bot.envelope import PostRef
 from bot.errors import Conflict
 from bot.storage import Tx, ledger
@@ -171,8 +171,7 @@ class Cycle:
             lambda tx: store.claim_leaderboard_post(tx, config.id, day, now)
         ):
             return
-        this_week = week_start(config, now)
-        window = Window(config.id, since=this_week - timedelta(days=7), until=this_week)
+        window = Window(config.id, period=ledger.week_key(day - timedelta(days=7)))
         standings = await ledger.top(self.app.db, window)
         message = render.leaderboard("Last week's leaderboard", standings, None)
         await self.app.post(store.channel_ref(config), replace(message, private=False, footer=""))

@@ -48,18 +48,6 @@ def next_post_instant(config: ChannelConfig, after: datetime) -> datetime | None
     return None
 
 
-def week_start(config: ChannelConfig, now: datetime) -> datetime:
-    """Monday 00:00 of the current local week, in UTC."""
-    today = local_date(config, now)
-    monday = today - timedelta(days=today.weekday())
-    return datetime.combine(monday, datetime.min.time(), tzinfo=config.zone).astimezone(UTC)
-
-
-def month_start(config: ChannelConfig, now: datetime) -> datetime:
-    first = local_date(config, now).replace(day=1)
-    return datetime.combine(first, datetime.min.time(), tzinfo=config.zone).astimezone(UTC)
-
-
 def format_local(when: datetime, zone_name: str) -> str:
     from zoneinfo import ZoneInfo
 

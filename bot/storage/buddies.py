@@ -173,6 +173,29 @@ async def membership(db: Reader, channel_id: int, member_id: int) -> Membership 
     return _membership(row) if row else None
 
 
+async def find_membership(db: Reader, channel: ChannelRef, user: UserRef) -> Membership | None:
+    """The member's place in the channel's pool, by platform ids (never creates rows)."""
+    row = await db.fetchone(
+        f"SELECT {', '.join('bm.' + c for c in _MEMBERSHIP_COLUMNS.split(', '))} "
+        "FROM buddy_members bm JOIN channels c ON c.id = bm.channel_id "
+        "JOIN members m ON m.id = bm.member_id "
+        "WHERE c.platform = ? AND c.workspace = ? AND c.native_id = ? "
+        "AND m.platform = ? AND m.workspace = ? AND m.native_id = ?",
+        (channel.platform, channel.workspace, channel.id, user.platform, user.workspace, user.id),
+    )
+    return _membership(row) if row else None
+
+
+async def pool_channel_id(db: Reader, channel: ChannelRef) -> int | None:
+    """The channel's row id if it has a buddy pool."""
+    value = await db.fetchval(
+        "SELECT p.channel_id FROM buddy_pools p JOIN channels c ON c.id = p.channel_id "
+        "WHERE c.platform = ? AND c.workspace = ? AND c.native_id = ?",
+        (channel.platform, channel.workspace, channel.id),
+    )
+    return None if value is None else int(value)
+
+
 async def join_pool(
     tx: Tx, channel_id: int, member_id: int, profile: Profile, now: datetime
 ) -> None:

@@ -9,6 +9,7 @@ from bot.daily.config import ChannelConfig
 from bot.envelope import ChannelRef
 from bot.storage.common import from_db, to_db
 from bot.storage.db import Database, Row, Tx
+from bot.storage.ledger import forget_channel_zone
 
 _CHANNEL_COLUMNS = (
     "id, platform, workspace, native_id, configured, post_time, timezone, days, areas, "
@@ -67,6 +68,7 @@ async def ensure_channel(tx: Tx, ref: ChannelRef, timezone: str, now: datetime) 
 
 
 async def save_channel(tx: Tx, config: ChannelConfig, now: datetime) -> None:
+    forget_channel_zone(tx, config.id)
     await tx.execute(
         "UPDATE channels SET configured = ?, post_time = ?, timezone = ?, days = ?, areas = ?, "
         "difficulty = ?, reveal_minutes = ?, paused = ?, skip_next = ?, "

@@ -54,10 +54,15 @@ class _Queries:
 
 
 class Tx(_Queries):
-    """The open write transaction a unit of work runs in."""
+    """The open write transaction a unit of work runs in.
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    `cache` is the database's small per-process memo (e.g. channel zones), for
+    values that only change through this process's own writes.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection, cache: dict[object, object]) -> None:
         self._conn = conn
+        self.cache = cache
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement that returns no rows; returns lastrowid (for INSERTs) or 0."""
@@ -77,6 +82,7 @@ class Database(_Queries):
         self._writer = writer
         self._conn = reader
         self._write_lock = asyncio.Lock()
+        self.cache: dict[object, object] = {}
         self.path: str = ""
 
     @classmethod
@@ -109,7 +115,7 @@ class Database(_Queries):
         async with self._write_lock:
             await self._writer.execute("BEGIN IMMEDIATE")
             try:
-                result = await work(Tx(self._writer))
+                result = await work(Tx(self._writer, self.cache))
                 await self._writer.execute("COMMIT")
             except BaseException:
                 await asyncio.shield(self._rollback())

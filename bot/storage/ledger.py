@@ -1,14 +1,44 @@
-"""SQL for the points ledger: append-only events, and the windows read from it."""
+"""SQL for the points ledger: append-only events, and the standings read from them.
+
+Each ledger row carries its local week and month in its channel's zone; a
+trigger adds it to the running `standings` in the same transaction, so a
+leaderboard is an index read, not a scan of the ledger.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.storage.common import from_db, to_db
 from bot.storage.db import Database, Tx
 
 _EPOCH = "0000"  # sorts before every stored time: "all time"
+ALL_TIME = "all"
+
+
+def week_key(day: date) -> str:
+    return "w" + (day - timedelta(days=day.weekday())).isoformat()
+
+
+def month_key(day: date) -> str:
+    return f"m{day:%Y-%m}"
+
+
+async def _channel_zone(tx: Tx, channel_id: int) -> ZoneInfo:
+    """The channel's zone, remembered per database until the channel is saved again."""
+    key = ("zone", channel_id)
+    if key not in tx.cache:
+        name = await tx.fetchval("SELECT timezone FROM channels WHERE id = ?", (channel_id,))
+        tx.cache[key] = ZoneInfo(name or "UTC")
+    zone = tx.cache[key]
+    assert isinstance(zone, ZoneInfo)
+    return zone
+
+
+def forget_channel_zone(tx: Tx, channel_id: int) -> None:
+    tx.cache.pop(("zone", channel_id), None)
 
 
 async def add_points(
@@ -21,10 +51,14 @@ async def add_points(
     area: str | None = None,
     ref: str = "",
 ) -> None:
+    week = month = ""
+    if channel_id is not None:
+        local = now.astimezone(await _channel_zone(tx, channel_id)).date()
+        week, month = week_key(local), month_key(local)
     await tx.execute(
-        "INSERT INTO ledger (member_id, channel_id, kind, points, area, ref, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (member_id, channel_id, kind, points, area, ref, to_db(now)),
+        "INSERT INTO ledger (member_id, channel_id, kind, points, area, ref, created_at, "
+        "week, month) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (member_id, channel_id, kind, points, area, ref, to_db(now), week, month),
     )
 
 
@@ -38,34 +72,26 @@ class Standing:
 
 @dataclass(frozen=True)
 class Window:
-    """Which ledger rows count: a channel, a time range, optionally one area."""
+    """Which standings: a channel, a period (`ALL_TIME`, a week or month key), an area."""
 
     channel_id: int
-    since: datetime | None = None
-    until: datetime | None = None
+    period: str = ALL_TIME
     area: str | None = None
 
+    @property
+    def params(self) -> tuple[int, str, str]:
+        return (self.channel_id, self.period, self.area or "")
 
-def _where(window: Window) -> tuple[str, list[object]]:
-    where = "l.channel_id = ? AND l.created_at >= ?"
-    params: list[object] = [window.channel_id, to_db(window.since) if window.since else _EPOCH]
-    if window.until:
-        where += " AND l.created_at < ?"
-        params.append(to_db(window.until))
-    if window.area:
-        where += " AND l.area = ?"
-        params.append(window.area)
-    return where, params
+
+_IN_WINDOW = "s.channel_id = ? AND s.period = ? AND s.area = ?"
 
 
 async def top(db: Database, window: Window, limit: int = 10) -> list[Standing]:
-    where, params = _where(window)
     rows = await db.fetchall(
-        "SELECT l.member_id, COALESCE(NULLIF(m.display_name, ''), m.native_id), "
-        "SUM(l.points) AS total FROM ledger l JOIN members m ON m.id = l.member_id "
-        f"WHERE {where} GROUP BY l.member_id HAVING total > 0 "
-        "ORDER BY total DESC, MIN(l.id) LIMIT ?",
-        (*params, limit),
+        "SELECT s.member_id, COALESCE(NULLIF(m.display_name, ''), m.native_id), s.points "
+        f"FROM standings s JOIN members m ON m.id = s.member_id WHERE {_IN_WINDOW} "
+        "AND s.points > 0 ORDER BY s.points DESC, s.first_id LIMIT ?",
+        (*window.params, limit),
     )
     standings, rank, previous = [], 0, None
     for position, row in enumerate(rows, start=1):
@@ -76,19 +102,15 @@ async def top(db: Database, window: Window, limit: int = 10) -> list[Standing]:
 
 
 async def standing_of(db: Database, window: Window, member_id: int) -> Standing | None:
-    where, params = _where(window)
-    mine = await db.fetchval(
-        f"SELECT SUM(l.points) FROM ledger l WHERE {where} AND l.member_id = ?",
-        (*params, member_id),
+    row = await db.fetchone(
+        "SELECT s.points, (SELECT COUNT(*) FROM standings o WHERE o.channel_id = s.channel_id "
+        "AND o.period = s.period AND o.area = s.area AND o.points > s.points) "
+        f"FROM standings s WHERE {_IN_WINDOW} AND s.member_id = ?",
+        (*window.params, member_id),
     )
-    if not mine or mine <= 0:
+    if row is None or row[0] <= 0:
         return None
-    ahead = await db.fetchval(
-        f"SELECT COUNT(*) FROM (SELECT SUM(l.points) AS total FROM ledger l WHERE {where} "
-        "GROUP BY l.member_id HAVING total > ?)",
-        (*params, mine),
-    )
-    return Standing(int(ahead) + 1, member_id, "", int(mine))
+    return Standing(int(row[1]) + 1, member_id, "", int(row[0]))
 
 
 async def points_since(db: Database, member_id: int, since: datetime | None) -> int:
