@@ -6,10 +6,12 @@ restart, a misfire catch-up or a second process never repeats it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Coroutine
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.bank import Question
 from bot.daily import render
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=5)  # a claim this old without a post: its sender died
+FAN_OUT = 64  # channels in flight at once during a tick
 
 
 class Cycle:
@@ -39,10 +42,15 @@ class Cycle:
     async def run_due(self, now: datetime) -> None:
         await self.reveal_due(now)
         await self.retry_stale_claims(now)
-        for config in await store.active_channels(self.app.db):
-            for day in due_post_dates(config, now, self.grace):
-                await self.post_for_day(config, day, now)
-            await self.weekly_leaderboard_due(config, now)
+        channels = await store.active_channels(self.app.db)
+        # Channels are independent: while one waits on the platform's rate
+        # limit, others claim and record in the database.
+        await _bounded(FAN_OUT, [self.run_channel(config, now) for config in channels])
+
+    async def run_channel(self, config: ChannelConfig, now: datetime) -> None:
+        for day in due_post_dates(config, now, self.grace):
+            await self.post_for_day(config, day, now)
+        await self.weekly_leaderboard_due(config, now)
 
     # -- posting ----------------------------------------------------------
     def choose_question(self, config: ChannelConfig, counts: dict[str, int]) -> Question:
@@ -186,3 +194,17 @@ class Cycle:
                 "Use `/studybot reveal-now` to reveal it, or wait for tomorrow's."
             )
         return post_id
+
+
+async def _bounded(limit: int, jobs: list[Coroutine[Any, Any, None]]) -> None:
+    """Run the jobs with at most `limit` in flight; one failing never stops the rest."""
+    gate = asyncio.Semaphore(limit)
+
+    async def run(job: Coroutine[Any, Any, None]) -> None:
+        async with gate:
+            try:
+                await job
+            except Exception:
+                log.exception("a channel's due work failed")
+
+    await asyncio.gather(*(run(job) for job in jobs))
