@@ -28,6 +28,7 @@ class Bank:
 
     def __post_init__(self) -> None:
         self.by_id = {question.id: question for question in self.questions}
+        self._pools: dict[tuple[tuple[str, ...], str, bool | None], list[Question]] = {}
 
     def __len__(self) -> int:
         return len(self.questions)
@@ -41,14 +42,21 @@ class Bank:
         difficulty: str = "",
         multiple_choice: bool | None = None,
     ) -> list[Question]:
-        """Questions matching every filter given; an empty filter matches all."""
-        return [
-            q
-            for q in self.questions
-            if (not areas or q.area in areas)
-            and (not difficulty or q.difficulty == difficulty)
-            and (multiple_choice is None or q.is_multiple_choice == multiple_choice)
-        ]
+        """Questions matching every filter given; an empty filter matches all.
+
+        The bank never changes after loading, so each filter's pool is computed once
+        (a daily fan-out asks for the same few pools thousands of times).
+        """
+        key = (tuple(areas), difficulty, multiple_choice)
+        if key not in self._pools:
+            self._pools[key] = [
+                q
+                for q in self.questions
+                if (not areas or q.area in areas)
+                and (not difficulty or q.difficulty == difficulty)
+                and (multiple_choice is None or q.is_multiple_choice == multiple_choice)
+            ]
+        return list(self._pools[key])
 
     def random(self, rng: random.Random, **filters: Any) -> Question | None:
         pool = self.select(**filters)

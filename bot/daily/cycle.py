@@ -57,9 +57,10 @@ class Cycle:
         """The least-posted questions of the filtered pool: no repeat until all were used."""
         pool = self.app.bank.select(areas=config.areas, difficulty=config.difficulty)
         pool = pool or self.app.bank.questions  # filters emptied by a bank change
+        if not counts:  # a channel's first post
+            return self.app.rng.choice(pool)
         fewest = min(counts.get(q.id, 0) for q in pool)
-        candidates = sorted((q for q in pool if counts.get(q.id, 0) == fewest), key=lambda q: q.id)
-        return self.app.rng.choice(candidates)
+        return self.app.rng.choice([q for q in pool if counts.get(q.id, 0) == fewest])
 
     async def post_for_day(
         self, config: ChannelConfig, day: date, now: datetime, forced: bool = False
