@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from adapters.console.repl import run_console
+from adapters.discord import cli as discord_cli
 from bot.app import Studybot
 from bot.bank import json_schema, load_bank, stats_table
 from bot.dispatch import new_incident_id
@@ -42,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("paths", nargs="*", type=Path)
     schema = qsub.add_parser("schema", help="print the JSON Schema of question files")
     schema.add_argument("--write", action="store_true", help="write questions/schema.json")
+    discord_cli.add_parser(sub)
     return parser
 
 
@@ -103,6 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "questions":
         return questions_command(args)
+    if args.command == "discord":
+        return discord_cli.run(args)
     try:
         overrides = {"db": args.db} if args.db else {}
         settings = load_settings(args.config, **overrides)

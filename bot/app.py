@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot.bank import Bank, load_bank
+from bot.buddies import Buddies
 from bot.clock import Clock, SystemClock
 from bot.commands.general import General
 from bot.daily.commands import Daily
@@ -56,6 +57,9 @@ class Studybot:
         General(self.registry, self.bank, self.rng).register()
         self.daily = Daily(self)
         self.daily.register()
+        buddies = Buddies(self)
+        buddies.register()
+        self.daily.stats_sections.append(buddies.stats_fields)
 
     @classmethod
     async def create(

@@ -106,8 +106,7 @@ class Buddies:
         return await self.app.db.write(ensure)
 
     async def _membership(self, ctx: Context) -> store.Membership:
-        channel_id, me = await self._pool_and_member(ctx)
-        found = await store.membership(self.app.db, channel_id, me)
+        found = await store.find_membership(self.app.db, ctx.channel, ctx.user)
         if found is None or found.status == "left":
             raise NotFound("You are not in this channel's buddy pool. Join with `/buddy join`.")
         return found
@@ -176,7 +175,10 @@ class Buddies:
     async def submit_join(
         self, ctx: Context, parts: list[str], values: Mapping[str, str]
     ) -> Message:
-        profile = parse_profile(values)
+        # A field left out entirely (the console fills only what is typed) keeps
+        # the value the form showed; a field emptied on purpose is still an error.
+        shown = {field.id: field.initial for field in (await self._join_form(ctx)).inputs}
+        profile = parse_profile({**shown, **values})
         channel_id, me = await self._pool_and_member(ctx)
         now = self.now()
         await self.app.db.write(lambda tx: store.join_pool(tx, channel_id, me, profile, now))
@@ -259,8 +261,13 @@ class Buddies:
     # -- status and config -------------------------------------------------------------------
 
     async def status(self, ctx: Context, args: Args) -> Message:
-        channel_id, me = await self._pool_and_member(ctx)
-        found = await store.membership(self.app.db, channel_id, me)
+        channel_id = await store.pool_channel_id(self.app.db, ctx.channel)
+        if channel_id is None:
+            return Message(
+                title="Study buddies",
+                text="There is no buddy pool in this channel yet. Start one with `/buddy join`.",
+            )
+        found = await store.find_membership(self.app.db, ctx.channel, ctx.user)
         count = await store.active_count(self.app.db, channel_id)
         next_round = await self._next_round_text(channel_id)
         if found is None or found.status == "left":
@@ -277,11 +284,11 @@ class Buddies:
             Field("Role", found.role),
             Field("Time zone", found.timezone),
             Field("Next round", next_round),
-            Field("Meetings", str(await store.meetings_count(self.app.db, me))),
+            Field("Meetings", str(await store.meetings_count(self.app.db, found.member_id))),
         ]
-        latest = await store.latest_group_of(self.app.db, channel_id, me)
+        latest = await store.latest_group_of(self.app.db, channel_id, found.member_id)
         if latest is not None:
-            others = [m.user.display for m in latest.members if m.member_id != me]
+            others = [m.user.display for m in latest.members if m.member_id != found.member_id]
             fields.append(
                 Field(
                     f"Round {latest.round_number} buddies",

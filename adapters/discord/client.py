@@ -1,0 +1,527 @@
+"""The discord.py client: slash commands from the registry, interactions, and posts.
+
+Every click and modal submission arrives through `on_interaction` and is
+routed by its custom_id, which is the core's action id: no view state lives
+in memory, so buttons keep working after a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import inspect
+import json
+import logging
+import secrets
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+import discord
+from discord import app_commands
+
+from adapters.discord import translate
+from adapters.discord.render import (
+    ModalSpec,
+    Part,
+    clip,
+    render_form,
+    render_message,
+    thread_name,
+)
+from bot.app import Studybot
+from bot.dispatch import apology, new_incident_id
+from bot.envelope import (
+    Button,
+    ButtonPress,
+    ChannelRef,
+    CommandInvocation,
+    Context,
+    Form,
+    FormSubmission,
+    Inbound,
+    Message,
+    Outgoing,
+    PostRef,
+)
+from bot.registry import Command, Param, Registry
+
+log = logging.getLogger("studybot.discord")
+
+NO_MENTIONS = discord.AllowedMentions.none()
+DEFER_AFTER = 1.0  # seconds of core work before we defer; Discord's deadline is 3 s
+OPEN_FORM_PREFIX = "sbx:form:"  # a button that reopens a form the core returned too late
+PENDING_FORMS = 1000
+THREAD_ALREADY_EXISTS = 160004
+THREAD_ARCHIVE_MINUTES: Literal[60, 1440, 4320, 10080] = 1440
+DESCRIPTION_LIMIT = 100
+OPTIONS_LIMIT = 25
+CHOICES_LIMIT = 25
+SUBCOMMANDS_LIMIT = 25
+ADMIN_PERMISSIONS = discord.Permissions(manage_guild=True)
+GUILD_ONLY = app_commands.AppCommandContext(guild=True)
+
+CommandCallback = Callable[[discord.Interaction[Any]], Awaitable[None]]
+
+
+# -- slash commands from the registry ------------------------------------------
+
+
+def slash_commands(
+    registry: Registry, callback: CommandCallback
+) -> Iterator[app_commands.Command[Any, ..., None] | app_commands.Group]:
+    """One command per single-word name; a Group for "studybot setup"-style names."""
+    for first, commands in registry.groups().items():
+        subcommands = [c for c in commands if len(c.words) == 2]
+        singles = [c for c in commands if len(c.words) == 1]
+        if not subcommands:
+            yield slash_command(singles[0], callback)
+            continue
+        if singles:
+            log.warning("/%s has subcommands, so Discord cannot also run it alone", first)
+        yield _group(first, subcommands, callback)
+
+
+def _group(name: str, subcommands: list[Command], callback: CommandCallback) -> app_commands.Group:
+    all_admin = all(c.admin for c in subcommands)
+    group = app_commands.Group(
+        name=name,
+        description=clip(
+            f"/{name}: " + ", ".join(c.words[1] for c in subcommands), DESCRIPTION_LIMIT
+        ),
+        allowed_contexts=GUILD_ONLY,
+        default_permissions=ADMIN_PERMISSIONS if all_admin else None,
+    )
+    for command in subcommands[:SUBCOMMANDS_LIMIT]:
+        group.add_command(slash_command(command, callback, name=command.words[1]))
+    return group
+
+
+def slash_command(
+    command: Command, callback: CommandCallback, name: str | None = None
+) -> app_commands.Command[Any, ..., None]:
+    """A typed Discord command; admin ones need Manage Server by default (the core checks too)."""
+
+    async def invoke(interaction: discord.Interaction[Any], **_: Any) -> None:
+        await callback(interaction)
+
+    params = command.params[:OPTIONS_LIMIT]
+    names = {f"p{index}": param for index, param in enumerate(params)}
+    signature = [inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    signature += [
+        inspect.Parameter(
+            python_name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=inspect.Parameter.empty if param.required else None,
+            annotation=_annotation(param),
+        )
+        for python_name, param in names.items()
+    ]
+    invoke.__signature__ = inspect.Signature(signature)  # type: ignore[attr-defined]
+    decorated: Any = invoke
+    if names:
+        decorated = app_commands.rename(**{k: p.name for k, p in names.items()})(decorated)
+        decorated = app_commands.describe(
+            **{k: clip(p.description, DESCRIPTION_LIMIT) or p.name for k, p in names.items()}
+        )(decorated)
+        choices = {k: _choices(p) for k, p in names.items() if _choices(p)}
+        if choices:
+            decorated = app_commands.choices(**choices)(decorated)
+    slash: app_commands.Command[Any, ..., None] = app_commands.Command(
+        name=name or command.name,
+        description=clip(command.description, DESCRIPTION_LIMIT) or command.name,
+        callback=decorated,
+        allowed_contexts=GUILD_ONLY,
+    )
+    slash.guild_only = True
+    if command.admin:
+        slash.default_permissions = ADMIN_PERMISSIONS
+    return slash
+
+
+def _annotation(param: Param) -> Any:
+    if param.kind == "user":  # Discord's member picker; the core receives the user id
+        return discord.User
+    if param.kind == "integer":
+        if param.min_value is None and param.max_value is None:
+            return int
+        return app_commands.Range[int, param.min_value, param.max_value]
+    return str
+
+
+def _choices(param: Param) -> list[app_commands.Choice[str]]:
+    if param.kind != "choice" or not 0 < len(param.choices) <= CHOICES_LIMIT:
+        return []
+    return [app_commands.Choice(name=choice, value=choice) for choice in param.choices]
+
+
+# -- command sync, only when the command set changed ----------------------------
+
+
+def command_payload(tree: app_commands.CommandTree[Any]) -> list[dict[str, Any]]:
+    return sorted((cmd.to_dict(tree) for cmd in tree.get_commands()), key=lambda c: c["name"])
+
+
+def payload_hash(payload: list[dict[str, Any]]) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+class CommandSync:
+    """Remembers, in a small JSON file, what was last synced where."""
+
+    def __init__(self, tree: app_commands.CommandTree[Any], state_file: Path) -> None:
+        self.tree = tree
+        self.state_file = state_file
+
+    def _scope(self, guild_id: int | None) -> str:
+        application = self.tree.client.application_id
+        return f"{application}:" + (f"guild:{guild_id}" if guild_id else "global")
+
+    def _load(self) -> dict[str, str]:
+        try:
+            state = json.loads(self.state_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return {str(k): str(v) for k, v in state.items()} if isinstance(state, dict) else {}
+
+    def is_current(self, guild_id: int | None = None) -> bool:
+        return self._load().get(self._scope(guild_id)) == payload_hash(command_payload(self.tree))
+
+    async def sync(self, guild_id: int | None = None) -> int:
+        """Upload the commands (to one guild, instantly, or globally); returns how many."""
+        guild = discord.Object(id=guild_id) if guild_id else None
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        synced = await self.tree.sync(guild=guild)
+        state = self._load()
+        state[self._scope(guild_id)] = payload_hash(command_payload(self.tree))
+        self.state_file.parent.mkdir(parents=True, exist_ok=True)
+        self.state_file.write_text(json.dumps(state, indent=2, sort_keys=True), encoding="utf-8")
+        return len(synced)
+
+    async def sync_if_changed(self) -> bool:
+        if self.is_current():
+            log.info("Discord commands unchanged; not syncing")
+            return False
+        count = await self.sync()
+        log.info("synced %d Discord commands globally", count)
+        return True
+
+
+# -- rendering into discord.py objects ------------------------------------------
+
+
+class RenderedView(discord.ui.View):
+    """Buttons to show only. Clicks come in through `on_interaction` by custom_id,
+    so discord.py's view store never holds these (nothing to lose on restart)."""
+
+    def __init__(self, part: Part) -> None:
+        super().__init__(timeout=None)
+        for row, buttons in enumerate(part.rows):
+            for spec in buttons:
+                self.add_item(
+                    discord.ui.Button(
+                        label=spec.label, custom_id=spec.custom_id, style=spec.style, row=row
+                    )
+                )
+
+    def is_dispatchable(self) -> bool:
+        return False
+
+
+def message_kwargs(part: Part) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
+    if part.content:
+        kwargs["content"] = part.content
+    if part.embeds:
+        kwargs["embeds"] = list(part.embeds)
+    if part.rows:
+        kwargs["view"] = RenderedView(part)
+    return kwargs
+
+
+def build_modal(spec: ModalSpec) -> discord.ui.Modal:
+    modal = discord.ui.Modal(title=spec.title, custom_id=spec.custom_id, timeout=None)
+    if spec.intro:
+        modal.add_item(discord.ui.TextDisplay(spec.intro))
+    for field in spec.inputs:
+        text_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            custom_id=field.custom_id,
+            style=field.style,
+            required=field.required,
+            min_length=field.min_length,
+            max_length=field.max_length,
+            placeholder=field.placeholder,
+            default=field.default,
+        )
+        modal.add_item(discord.ui.Label(text=field.label, component=text_input))
+    # Submissions come through on_interaction by custom_id; a finished modal
+    # is never put in discord.py's view store, so none pile up in memory.
+    modal.stop()
+    return modal
+
+
+# -- interactions -------------------------------------------------------------------
+
+
+class _Answer:
+    """Where the next reply to one interaction goes."""
+
+    def __init__(self, interaction: discord.Interaction[Any]) -> None:
+        self.interaction = interaction
+        self.thinking = False  # deferred with an ephemeral "thinking" message still showing
+
+
+class Interactions:
+    """Turns interactions into core events and delivers the core's replies in time."""
+
+    def __init__(self, app: Studybot, defer_after: float = DEFER_AFTER) -> None:
+        self.app = app
+        self.defer_after = defer_after
+        self.pending_forms: OrderedDict[str, Form] = OrderedDict()
+
+    def context_of(self, interaction: discord.Interaction[Any]) -> Context:
+        channel = interaction.channel
+        return translate.context(
+            guild_id=interaction.guild_id,
+            channel_id=interaction.channel_id or 0,
+            channel_name=str(getattr(channel, "name", "") or ""),
+            user_id=interaction.user.id,
+            user_name=interaction.user.display_name,
+            permissions=interaction.permissions.value,
+            admins=self.app.settings.admins,
+        )
+
+    async def on_command(self, interaction: discord.Interaction[Any]) -> None:
+        if interaction.user.bot:
+            return
+        name, args = translate.command_call(interaction.data or {})
+        await self.serve(interaction, CommandInvocation(self.context_of(interaction), name, args))
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """Clicks and modal submissions; slash commands go through the command tree."""
+        if interaction.user.bot:
+            return
+        data: Any = interaction.data or {}
+        custom_id = str(data.get("custom_id", ""))
+        if interaction.type is discord.InteractionType.component:
+            if custom_id.startswith(OPEN_FORM_PREFIX):
+                await self._reopen_form(interaction, custom_id.removeprefix(OPEN_FORM_PREFIX))
+            elif translate.is_core_action(custom_id):
+                event = ButtonPress(self.context_of(interaction), custom_id)
+                await self.serve(interaction, event)
+        elif interaction.type is discord.InteractionType.modal_submit and (
+            translate.is_core_action(custom_id)
+        ):
+            values = translate.form_values(data)
+            submission = FormSubmission(self.context_of(interaction), custom_id, values)
+            await self.serve(interaction, submission)
+
+    async def serve(self, interaction: discord.Interaction[Any], event: Inbound) -> None:
+        answer = _Answer(interaction)
+        try:
+            replies = await self._handle_in_time(answer, event)
+            await self._deliver(answer, replies)
+        except Exception:
+            incident = new_incident_id()
+            log.exception("incident %s answering interaction %s", incident, interaction.id)
+            await self._try_send(answer, apology(incident))
+
+    async def _handle_in_time(self, answer: _Answer, event: Inbound) -> list[Outgoing]:
+        """Answer at once when the core is quick; otherwise defer, then follow up."""
+        work = asyncio.ensure_future(self.app.handle(event))
+        done, _ = await asyncio.wait({work}, timeout=self.defer_after)
+        if not done:
+            try:
+                await answer.interaction.response.defer(ephemeral=True, thinking=True)
+                answer.thinking = True
+            finally:
+                replies = await work  # the core's work completes even if the defer failed
+            return replies
+        return work.result()
+
+    async def _deliver(self, answer: _Answer, replies: list[Outgoing]) -> None:
+        for reply in replies:
+            if isinstance(reply, Form):
+                await self._show_form(answer, reply)
+            else:
+                for part in render_message(reply):
+                    await self._send(answer, part, reply.private)
+        interaction = answer.interaction
+        if answer.thinking:  # nothing replaced the "thinking…" message
+            await interaction.delete_original_response()
+        elif not interaction.response.is_done():
+            if interaction.type is discord.InteractionType.application_command:
+                await interaction.response.send_message(
+                    "Done.", ephemeral=True, allowed_mentions=NO_MENTIONS
+                )
+            else:
+                await interaction.response.defer()
+
+    async def _send(self, answer: _Answer, part: Part, private: bool) -> None:
+        interaction = answer.interaction
+        kwargs = message_kwargs(part)
+        if not interaction.response.is_done():
+            await interaction.response.send_message(ephemeral=private, **kwargs)
+        elif answer.thinking:
+            answer.thinking = False
+            if private:  # the deferral was ephemeral, so the reply takes its place
+                await interaction.edit_original_response(**kwargs)
+            else:
+                await interaction.delete_original_response()
+                await interaction.followup.send(ephemeral=False, **kwargs)
+        else:
+            await interaction.followup.send(ephemeral=private, **kwargs)
+
+    async def _show_form(self, answer: _Answer, form: Form) -> None:
+        interaction = answer.interaction
+        can_open = (
+            not interaction.response.is_done()
+            and interaction.type is not discord.InteractionType.modal_submit
+        )
+        if can_open:
+            await interaction.response.send_modal(build_modal(render_form(form)))
+            return
+        # A modal can only be the first answer to a command or a click.
+        token = self._remember(form)
+        button = Button(clip(form.title, 60) or "Open", OPEN_FORM_PREFIX + token, "primary")
+        message = Message(text="Press the button to open the form.", buttons=(button,))
+        for part in render_message(message):
+            await self._send(answer, part, private=True)
+
+    def _remember(self, form: Form) -> str:
+        token = secrets.token_hex(8)
+        self.pending_forms[token] = form
+        while len(self.pending_forms) > PENDING_FORMS:
+            self.pending_forms.popitem(last=False)
+        return token
+
+    async def _reopen_form(self, interaction: discord.Interaction[Any], token: str) -> None:
+        form = self.pending_forms.get(token)
+        if form is None:
+            await interaction.response.send_message(
+                "That form has expired. Run the command or press the button again.",
+                ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+            return
+        await interaction.response.send_modal(build_modal(render_form(form)))
+
+    async def _try_send(self, answer: _Answer, message: Message) -> None:
+        try:
+            for part in render_message(message):
+                await self._send(answer, part, private=True)
+        except Exception:
+            log.exception("could not tell the member about the failure either")
+
+
+# -- the client and the Poster port -------------------------------------------------------
+
+
+class StudyClient(discord.Client):
+    def __init__(
+        self,
+        app: Studybot,
+        *,
+        sync_state: Path | None = None,
+        defer_after: float = DEFER_AFTER,
+        guild_ready_timeout: float = 2.0,
+        auto_sync: bool = True,
+    ) -> None:
+        super().__init__(
+            intents=discord.Intents(guilds=True),
+            allowed_mentions=NO_MENTIONS,
+            guild_ready_timeout=guild_ready_timeout,  # how long READY waits for more servers
+        )
+        self.app = app
+        self.auto_sync = auto_sync
+        self.interactions = Interactions(app, defer_after)
+        self.tree: app_commands.CommandTree[StudyClient] = app_commands.CommandTree(self)
+        self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
+        for command in slash_commands(app.registry, self.interactions.on_command):
+            self.tree.add_command(command)
+        self.commands = CommandSync(self.tree, sync_state or _sync_state_file(app))
+        self.poster = DiscordPoster(self)
+
+    async def setup_hook(self) -> None:
+        if self.auto_sync:  # only when the command set changed: Discord caps creates per day
+            await self.commands.sync_if_changed()
+
+    async def on_ready(self) -> None:
+        log.info("Discord: logged in as %s in %d servers", self.user, len(self.guilds))
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        await self.interactions.on_interaction(interaction)
+
+    async def _on_tree_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
+        incident = new_incident_id()
+        log.error("incident %s in slash command: %s", incident, error, exc_info=error)
+        stale = app_commands.CommandNotFound | app_commands.CommandSignatureMismatch
+        text = (
+            "That command is out of date here. Try again in a minute."
+            if isinstance(error, stale)
+            else apology(incident).text
+        )
+        if not interaction.response.is_done():
+            await interaction.response.send_message(
+                text, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+
+
+def _sync_state_file(app: Studybot) -> Path:
+    return app.settings.data_dir / "discord-commands.json"
+
+
+class DiscordPoster:
+    """The core's Poster port: embeds and buttons in a channel, or in a post's thread."""
+
+    def __init__(self, client: StudyClient, ready_timeout: float = 60.0) -> None:
+        self.client = client
+        self.ready_timeout = ready_timeout
+        self.threads: dict[str, int] = {}  # post message id -> thread id
+        self.partial: dict[tuple[int, Message], list[int]] = {}  # split posts cut short
+
+    async def post(
+        self, channel: ChannelRef, message: Message, *, thread: PostRef | None = None
+    ) -> PostRef:
+        """Send every part; a refusal (not a rate limit, which discord.py waits out) raises.
+
+        When a later part of a split message fails, the core posts the message
+        again; the parts that already landed are not sent twice.
+        """
+        await asyncio.wait_for(self.client.wait_until_ready(), self.ready_timeout)
+        target_id = int(channel.id) if thread is None else await self._thread_of(thread, message)
+        target = self.client.get_partial_messageable(target_id, guild_id=_guild_id(channel))
+        key = (target_id, message)
+        landed = self.partial.setdefault(key, [])
+        for part in render_message(message)[len(landed) :]:
+            sent = await target.send(**message_kwargs(part))
+            landed.append(sent.id)
+        del self.partial[key]
+        return PostRef(channel, str(landed[0]))
+
+    async def _thread_of(self, post: PostRef, message: Message) -> int:
+        """The thread on `post`, created on first use."""
+        if post.id in self.threads:
+            return self.threads[post.id]
+        try:
+            data = await self.client.http.start_thread_with_message(
+                int(post.channel.id),
+                int(post.id),
+                name=thread_name(message),
+                auto_archive_duration=THREAD_ARCHIVE_MINUTES,
+            )
+            thread_id = int(data["id"])
+        except discord.HTTPException as error:
+            if error.code != THREAD_ALREADY_EXISTS:
+                raise
+            thread_id = int(post.id)  # a thread started on a message shares its id
+        self.threads[post.id] = thread_id
+        return thread_id
+
+
+def _guild_id(channel: ChannelRef) -> int | None:
+    return int(channel.workspace) if channel.workspace.isdigit() else None
