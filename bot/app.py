@@ -68,8 +68,10 @@ class Studybot:
         *,
         clock: Clock | None = None,
         rng: random.Random | None = None,
+        bank: Bank | None = None,
     ) -> Studybot:
-        bank = load_bank([questions_dir(), *settings.question_dirs])
+        """Open the database, migrate it and load the bank (or use `bank`, already loaded)."""
+        bank = bank or load_bank([questions_dir(), *settings.question_dirs])
         db = await Database.open(settings.db_path)
         try:
             await migrate(db, migrations_dir())

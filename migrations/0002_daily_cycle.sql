@@ -83,6 +83,34 @@ BEGIN
     DO UPDATE SET points = points + excluded.points;
 END;
 
+-- How many members stand at each total: a rank is 1 + the members above you,
+-- a sum over the distinct totals (hundreds) rather than over the members.
+CREATE TABLE standing_counts (
+    channel_id  INTEGER NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
+    period      TEXT NOT NULL,
+    area        TEXT NOT NULL,
+    points      INTEGER NOT NULL,
+    members     INTEGER NOT NULL,
+    PRIMARY KEY (channel_id, period, area, points)
+) WITHOUT ROWID;
+
+CREATE TRIGGER standings_counted AFTER INSERT ON standings
+BEGIN
+    INSERT INTO standing_counts (channel_id, period, area, points, members)
+    VALUES (NEW.channel_id, NEW.period, NEW.area, NEW.points, 1)
+    ON CONFLICT (channel_id, period, area, points) DO UPDATE SET members = members + 1;
+END;
+
+CREATE TRIGGER standings_recounted AFTER UPDATE OF points ON standings
+BEGIN
+    UPDATE standing_counts SET members = members - 1
+    WHERE channel_id = OLD.channel_id AND period = OLD.period AND area = OLD.area
+    AND points = OLD.points;
+    INSERT INTO standing_counts (channel_id, period, area, points, members)
+    VALUES (NEW.channel_id, NEW.period, NEW.area, NEW.points, 1)
+    ON CONFLICT (channel_id, period, area, points) DO UPDATE SET members = members + 1;
+END;
+
 -- Which weekly leaderboard posts were made (exactly once, like daily posts).
 CREATE TABLE leaderboard_posts (
     channel_id  INTEGER NOT NULL REFERENCES channels (id) ON DELETE CASCADE,

@@ -15,7 +15,9 @@ import pytest
 
 from adapters.console.memory import MemoryAdapter
 from bot.app import Studybot
+from bot.bank import Bank, load_bank
 from bot.clock import FakeClock
+from bot.resources import questions_dir
 from bot.settings import Settings
 
 
@@ -29,9 +31,15 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(db=tmp_path / "studybot.db", data_dir=tmp_path, seed=7)
 
 
+@pytest.fixture(scope="session")
+def shipped_bank() -> Bank:
+    """The shipped bank, loaded once: validating it is the slowest part of a start."""
+    return load_bank([questions_dir()])
+
+
 @pytest.fixture
-async def app(settings: Settings, clock: FakeClock) -> AsyncIterator[Studybot]:
-    studybot = await Studybot.create(settings, clock=clock, rng=random.Random(7))
+async def app(settings: Settings, clock: FakeClock, shipped_bank: Bank) -> AsyncIterator[Studybot]:
+    studybot = await Studybot.create(settings, clock=clock, rng=random.Random(7), bank=shipped_bank)
     await studybot.start()
     try:
         yield studybot

@@ -103,9 +103,9 @@ async def top(db: Database, window: Window, limit: int = 10) -> list[Standing]:
 
 async def standing_of(db: Database, window: Window, member_id: int) -> Standing | None:
     row = await db.fetchone(
-        "SELECT s.points, (SELECT COUNT(*) FROM standings o WHERE o.channel_id = s.channel_id "
-        "AND o.period = s.period AND o.area = s.area AND o.points > s.points) "
-        f"FROM standings s WHERE {_IN_WINDOW} AND s.member_id = ?",
+        "SELECT s.points, (SELECT COALESCE(SUM(c.members), 0) FROM standing_counts c "
+        "WHERE c.channel_id = s.channel_id AND c.period = s.period AND c.area = s.area "
+        f"AND c.points > s.points) FROM standings s WHERE {_IN_WINDOW} AND s.member_id = ?",
         (*window.params, member_id),
     )
     if row is None or row[0] <= 0:
