@@ -19,7 +19,8 @@ from bot.clock import Clock, SystemClock
 from bot.commands.general import General
 from bot.daily.commands import Daily
 from bot.dispatch import Dispatcher, new_incident_id
-from bot.envelope import ChannelRef, Inbound, Message, Outgoing, Poster, PostRef
+from bot.envelope import ChannelRef, Field, Inbound, Message, Outgoing, Poster, PostRef
+from bot.quiz import Quizzes, quiz_stats
 from bot.registry import Registry
 from bot.resources import migrations_dir, questions_dir
 from bot.settings import Settings
@@ -60,6 +61,11 @@ class Studybot:
         buddies = Buddies(self)
         buddies.register()
         self.daily.stats_sections.append(buddies.stats_fields)
+        Quizzes(self).register()
+        self.daily.stats_sections.append(self._quiz_stats)
+
+    async def _quiz_stats(self, member: int) -> list[Field]:
+        return list((await quiz_stats(self, member)).fields())
 
     @classmethod
     async def create(

@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     points_answer: int = Field(default=10, ge=0)
     points_upvote: int = Field(default=2, ge=0)
     points_top_answer: int = Field(default=5, ge=0)
+    quiz_points_easy: int = Field(default=1, ge=0)
+    quiz_points_medium: int = Field(default=2, ge=0)
+    quiz_points_hard: int = Field(default=3, ge=0)
+    review_retention: float = Field(default=0.9, gt=0, lt=1)
+    review_daily_cap: int = Field(default=20, ge=1)
 
     slack_port: int = Field(default=3000, ge=1, le=65535)
     slack_api_base_url: str | None = Field(

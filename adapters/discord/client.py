@@ -78,13 +78,13 @@ def slash_commands(
         if not subcommands:
             yield slash_command(singles[0], callback)
             continue
-        if singles:
-            log.warning("/%s has subcommands, so Discord cannot also run it alone", first)
-        yield _group(first, subcommands, callback)
+        yield _group(first, subcommands, callback, bare=singles[0] if singles else None)
 
 
-def _group(name: str, subcommands: list[Command], callback: CommandCallback) -> app_commands.Group:
-    all_admin = all(c.admin for c in subcommands)
+def _group(
+    name: str, subcommands: list[Command], callback: CommandCallback, bare: Command | None = None
+) -> app_commands.Group:
+    all_admin = all(c.admin for c in [*subcommands, *([bare] if bare else [])])
     group = app_commands.Group(
         name=name,
         description=clip(
@@ -93,7 +93,11 @@ def _group(name: str, subcommands: list[Command], callback: CommandCallback) -> 
         allowed_contexts=GUILD_ONLY,
         default_permissions=ADMIN_PERMISSIONS if all_admin else None,
     )
-    for command in subcommands[:SUBCOMMANDS_LIMIT]:
+    if bare is not None:
+        if any(c.words[1] == translate.BARE_SUBCOMMAND for c in subcommands):
+            raise ValueError(f"/{name} {translate.BARE_SUBCOMMAND} would hide /{name} on Discord")
+        group.add_command(slash_command(bare, callback, name=translate.BARE_SUBCOMMAND))
+    for command in subcommands[: SUBCOMMANDS_LIMIT - (bare is not None)]:
         group.add_command(slash_command(command, callback, name=command.words[1]))
     return group
 

@@ -49,6 +49,12 @@ def context(
     return Context(user, channel, is_admin=is_admin(permissions, user.id, admins))
 
 
+# Discord cannot run a command that has subcommands, so a core command that is
+# also a group's first word (`/quiz` beside `/quiz race`) is offered as
+# `/quiz start`, which maps back to the core's `quiz`.
+BARE_SUBCOMMAND = "start"
+
+
 def command_call(data: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
     """The registry name (`"studybot setup"`) and raw arguments of a slash command."""
     words = [str(data["name"])]
@@ -57,6 +63,8 @@ def command_call(data: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
         words.append(str(options[0]["name"]))
         options = list(options[0].get("options", []))
     args = {str(o["name"]): _as_text(o["value"]) for o in options if "value" in o}
+    if len(words) == 2 and words[1] == BARE_SUBCOMMAND:
+        words.pop()
     return " ".join(words), args
 
 

@@ -47,7 +47,7 @@ class Quizzes:
             Command(
                 "quiz",
                 "A private quiz: multiple choice, or flashcards with mode:flashcards",
-                self.quiz,
+                self.start_quiz,
                 params=(AREA_PARAM, DIFFICULTY_PARAM, COUNT_PARAM, MODE_PARAM),
             )
         )
@@ -55,12 +55,12 @@ class Quizzes:
             Command(
                 "quiz race",
                 "Race the channel on multiple-choice questions; first correct answer scores",
-                self.race,
+                self.start_race,
                 params=(AREA_PARAM, COUNT_PARAM),
                 admin=True,
             )
         )
-        registry.add(Command("review", "Your spaced-review cards that are due", self.review))
+        registry.add(Command("review", "Your spaced-review cards that are due", self.serve_review))
         buttons = {
             "quiz-answer": self.bind(sessions.answer),
             "quiz-end": self.bind(sessions.end),
@@ -82,7 +82,7 @@ class Quizzes:
 
         return press
 
-    async def quiz(self, ctx: Context, args: Args) -> list[Message]:
+    async def start_quiz(self, ctx: Context, args: Args) -> list[Message]:
         request = sessions.QuizRequest(
             area=args["area"],
             difficulty=args["difficulty"],
@@ -91,10 +91,10 @@ class Quizzes:
         )
         return await sessions.start(self.app, ctx, request)
 
-    async def race(self, ctx: Context, args: Args) -> Message:
+    async def start_race(self, ctx: Context, args: Args) -> Message:
         return await race.start(self.app, ctx, args["area"], args["count"])
 
-    async def review(self, ctx: Context, args: Args) -> Message:
+    async def serve_review(self, ctx: Context, args: Args) -> Message:
         return await review.review_command(self.app, ctx, args)
 
     async def add_to_review(self, ctx: Context, parts: list[str]) -> Message:

@@ -19,29 +19,25 @@ if TYPE_CHECKING:
     from bot.app import Studybot
     from bot.settings import Settings
 
-# Defaults until bot/settings.py carries these fields (see points_for and friends).
-POINTS_EASY = 1
-POINTS_MEDIUM = 2
-POINTS_HARD = 3
-REVIEW_RETENTION = 0.9
-REVIEW_DAILY_CAP = 20
+# A quiz nobody touches for this long ends.
 IDLE_TIMEOUT = timedelta(minutes=10)
-
-_DEFAULT_POINTS = {"easy": POINTS_EASY, "medium": POINTS_MEDIUM, "hard": POINTS_HARD}
 
 
 def points_for(settings: Settings, difficulty: str) -> int:
-    """Points for a correct first answer (`quiz_points_easy|medium|hard` settings)."""
-    default = _DEFAULT_POINTS.get(difficulty, POINTS_EASY)
-    return int(getattr(settings, f"quiz_points_{difficulty}", default))
+    """Points for a correct first answer (`STUDYBOT_QUIZ_POINTS_EASY|MEDIUM|HARD`)."""
+    return {
+        "easy": settings.quiz_points_easy,
+        "medium": settings.quiz_points_medium,
+        "hard": settings.quiz_points_hard,
+    }[difficulty]
 
 
 def review_retention(settings: Settings) -> float:
-    return float(getattr(settings, "review_retention", REVIEW_RETENTION))
+    return settings.review_retention
 
 
 def review_daily_cap(settings: Settings) -> int:
-    return int(getattr(settings, "review_daily_cap", REVIEW_DAILY_CAP))
+    return settings.review_daily_cap
 
 
 def utc_now(app: Studybot) -> datetime:

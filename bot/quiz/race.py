@@ -50,7 +50,7 @@ def race_question(app: Studybot, race: store.Race) -> Message:
         buttons=choice_buttons(question, "race-answer", race.id, race.position),
         footer=(
             f"One answer each. The first correct answer wins {plural(points, 'point')}. "
-            f"Closes after {seconds} seconds."
+            f"Closes after about {seconds} seconds if nobody gets it."
         ),
         private=False,
         kind="quiz_race",

@@ -197,11 +197,10 @@ async def _record_answer(
 
 def _feedback(outcome: Answered) -> Message:
     if outcome.correct:
-        earned = (
-            f"+{plural(outcome.points, 'point')}."
-            if outcome.points
-            else "No points this time: you answered this question in an earlier quiz."
-        )
+        if not outcome.first_try:
+            earned = "No points this time: you answered this question in an earlier quiz."
+        else:
+            earned = f"+{plural(outcome.points, 'point')}." if outcome.points else ""
         return Message(
             title="Correct!",
             text=answer_text(outcome.question),

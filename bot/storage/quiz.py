@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.envelope import ChannelRef
+from bot.storage import daily, ledger
 from bot.storage.common import from_db, to_db
 from bot.storage.db import Database, Row, Tx
 
@@ -29,16 +30,7 @@ def _optional_time(text: str | None) -> datetime | None:
 
 async def channel_row_id(tx: Tx, channel: ChannelRef, now: datetime, timezone: str) -> int:
     """The channel's row id, creating an unconfigured row on first sight."""
-    await tx.execute(
-        "INSERT INTO channels (platform, workspace, native_id, timezone, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, workspace, native_id) DO NOTHING",
-        (channel.platform, channel.workspace, channel.id, timezone, to_db(now), to_db(now)),
-    )
-    found = await tx.fetchval(
-        "SELECT id FROM channels WHERE platform = ? AND workspace = ? AND native_id = ?",
-        (channel.platform, channel.workspace, channel.id),
-    )
-    return int(found)
+    return (await daily.ensure_channel(tx, channel, timezone, now)).id
 
 
 async def channel_ref(db: Reader, channel_id: int) -> ChannelRef | None:
@@ -59,27 +51,17 @@ class LedgerEntry:
 
 
 async def add_points(tx: Tx, entry: LedgerEntry, now: datetime) -> None:
-    await tx.execute(
-        "INSERT INTO ledger (member_id, channel_id, kind, points, area, ref, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            entry.member_id,
-            entry.channel_id,
-            entry.kind,
-            entry.points,
-            entry.area,
-            entry.ref,
-            to_db(now),
-        ),
+    """Through the shared ledger helper: it files the row under its local week and month."""
+    await ledger.add_points(
+        tx,
+        entry.member_id,
+        entry.channel_id,
+        entry.kind,
+        entry.points,
+        now,
+        area=entry.area,
+        ref=entry.ref,
     )
-
-
-async def ledger_points(db: Reader, member_id: int, kind: str) -> int:
-    total = await db.fetchval(
-        "SELECT COALESCE(SUM(points), 0) FROM ledger WHERE member_id = ? AND kind = ?",
-        (member_id, kind),
-    )
-    return int(total)
 
 
 async def member_timezone(db: Reader, member_id: int) -> str | None:

@@ -115,3 +115,12 @@ async def test_a_member_option_is_discords_user_picker(
 ) -> None:
     member = next(o for o in synced(fake)["stats"]["options"] if o["name"] == "member")
     assert member["type"] == 6
+
+
+async def test_a_command_that_is_also_a_group_is_offered_as_start(
+    client: StudyClient, fake: FakeDiscord
+) -> None:
+    quiz = {o["name"]: o for o in synced(fake)["quiz"]["options"]}
+    assert set(quiz) == {"start", "race"}
+    assert {o["name"] for o in quiz["start"]["options"]} >= {"area", "difficulty", "count"}
+    assert synced(fake)["quiz"].get("default_member_permissions") is None  # /quiz start is for all

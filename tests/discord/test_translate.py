@@ -53,3 +53,11 @@ def test_context_uses_the_guild_as_workspace() -> None:
 def test_only_core_action_ids_are_routed() -> None:
     assert translate.is_core_action("sb:vote:3")
     assert not translate.is_core_action("other-bot:vote")
+
+
+def test_the_start_subcommand_reaches_the_bare_core_command() -> None:
+    data = {
+        "name": "quiz",
+        "options": [{"type": 1, "name": "start", "options": [{"name": "count", "value": 3}]}],
+    }
+    assert translate.command_call(data) == ("quiz", {"count": "3"})
