@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Coroutine
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +19,7 @@ from bot.daily.config import WEEKDAYS, ChannelConfig
 from bot.daily.timing import due_post_dates, format_local, local_date, post_instant
 from bot.envelope import PostRef
 from bot.errors import Conflict
-from bot.storage import Tx, ledger
+from bot.storage import GroupCommit, Tx, ledger
 from bot.storage import daily as store
 from bot.storage.ledger import Window
 
@@ -27,6 +27,18 @@ if TYPE_CHECKING:
     from bot.app import Studybot
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A post this process claimed and now has to deliver."""
+
+    config: ChannelConfig
+    day: date
+    post_id: int
+    question: Question
+
+
 STALE_CLAIM = timedelta(minutes=5)  # a claim this old without a post: its sender died
 FAN_OUT = 64  # channels in flight at once during a tick
 
@@ -34,6 +46,7 @@ FAN_OUT = 64  # channels in flight at once during a tick
 class Cycle:
     def __init__(self, app: Studybot) -> None:
         self.app = app
+        self.marks: GroupCommit[tuple[int, str, datetime]] = GroupCommit(app.db, store.mark_posted)
 
     @property
     def grace(self) -> timedelta:
@@ -43,14 +56,13 @@ class Cycle:
         await self.reveal_due(now)
         await self.retry_stale_claims(now)
         channels = await store.active_channels(self.app.db)
-        # Channels are independent: while one waits on the platform's rate
-        # limit, others claim and record in the database.
-        await _bounded(FAN_OUT, [self.run_channel(config, now) for config in channels])
-
-    async def run_channel(self, config: ChannelConfig, now: datetime) -> None:
-        for day in due_post_dates(config, now, self.grace):
-            await self.post_for_day(config, day, now)
-        await self.weekly_leaderboard_due(config, now)
+        due = [(c, day) for c in channels for day in due_post_dates(c, now, self.grace)]
+        if due:
+            claims = await self.app.db.write(lambda tx: self._claim_all(tx, due, now, False))
+            # Channels are independent: while one waits on the platform's rate
+            # limit, others are delivered and recorded.
+            await _bounded(FAN_OUT, [self.deliver(claim, now) for claim in claims])
+        await _bounded(FAN_OUT, [self.weekly_leaderboard_due(c, now) for c in channels])
 
     # -- posting ----------------------------------------------------------
     def choose_question(self, config: ChannelConfig, counts: dict[str, int]) -> Question:
@@ -66,24 +78,33 @@ class Cycle:
         self, config: ChannelConfig, day: date, now: datetime, forced: bool = False
     ) -> int | None:
         """Claim and send `day`'s post; None if it was already claimed or skipped."""
+        claims = await self.app.db.write(
+            lambda tx: self._claim_all(tx, [(config, day)], now, forced)
+        )
+        for claim in claims:
+            await self.deliver(claim, now)
+        return claims[0].post_id if claims else None
 
-        async def claim(tx: Tx) -> tuple[int, Question] | None:
+    async def _claim_all(
+        self, tx: Tx, due: list[tuple[ChannelConfig, date]], now: datetime, forced: bool
+    ) -> list[Claim]:
+        """Claim every due (channel, day) in one transaction; skipped or taken ones drop out."""
+        claims = []
+        for config, day in due:
             if config.skip_next and not forced:
-                await store.claim_post(tx, config.id, day, "", now, now, status="skipped")
-                await store.save_channel(tx, config.with_changes(skip_next=False), now)
-                return None
+                if await store.claim_post(tx, config.id, day, "", now, now, status="skipped"):
+                    await store.save_channel(tx, config.with_changes(skip_next=False), now)
+                continue
             question = self.choose_question(config, await store.question_counts(tx, config.id))
             reveal_at = now + timedelta(minutes=config.reveal_minutes)
             post_id = await store.claim_post(tx, config.id, day, question.id, reveal_at, now)
-            return None if post_id is None else (post_id, question)
+            if post_id is not None:
+                claims.append(Claim(config, day, post_id, question))
+        return claims
 
-        claimed = await self.app.db.write(claim)
-        if claimed is None:
-            return None
-        post_id, question = claimed
-        await self.close_voting(config, day, now)
-        await self.send_post(config, post_id, question, now)
-        return post_id
+    async def deliver(self, claim: Claim, now: datetime) -> None:
+        await self.close_voting(claim.config, claim.day, now)
+        await self.send_post(claim.config, claim.post_id, claim.question, now)
 
     async def send_post(
         self, config: ChannelConfig, post_id: int, question: Question, now: datetime
@@ -96,9 +117,7 @@ class Cycle:
             # Left 'claimed': retried once the claim is stale, if still within grace.
             log.exception("daily post %s to channel %s failed", post_id, config.id)
             return
-        await self.app.db.write(
-            lambda tx: store.mark_posted(tx, post_id, ref.id, self.app.clock.now())
-        )
+        await self.marks.add((post_id, ref.id, self.app.clock.now()))
 
     async def retry_stale_claims(self, now: datetime) -> None:
         for post in await store.stale_claims(self.app.db, now - STALE_CLAIM):

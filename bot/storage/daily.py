@@ -219,10 +219,11 @@ async def reclaim(tx: Tx, post: Post, now: datetime) -> bool:
     return changed == 1
 
 
-async def mark_posted(tx: Tx, post_id: int, ref: str, now: datetime) -> None:
-    await tx.execute(
+async def mark_posted(tx: Tx, sent: list[tuple[int, str, datetime]]) -> None:
+    """Record delivered posts (post id, platform reference, when): one statement for all."""
+    await tx.executemany(
         "UPDATE daily_posts SET status = 'posted', posted_at = ?, post_ref = ? WHERE id = ?",
-        (to_db(now), ref, post_id),
+        [(to_db(when), ref, post_id) for post_id, ref, when in sent],
     )
 
 

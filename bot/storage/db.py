@@ -14,7 +14,7 @@ import contextlib
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import aiosqlite
 
@@ -149,3 +149,38 @@ async def _connect(location: str, wal: bool = False) -> aiosqlite.Connection:
         await conn.close()  # else its worker thread keeps the process alive
         raise
     return conn
+
+
+class GroupCommit(Generic[T]):
+    """Writes of one kind from many tasks, committed together.
+
+    Each `add` waits until its item is durable. Whoever finds no flush under
+    way writes everything queued so far in one transaction, so a burst of N
+    concurrent adds costs a handful of round trips instead of N transactions.
+    """
+
+    def __init__(self, db: Database, write_all: Callable[[Tx, list[T]], Awaitable[None]]) -> None:
+        self.db = db
+        self.write_all = write_all
+        self.pending: list[tuple[T, asyncio.Future[None]]] = []
+        self.flushing = asyncio.Lock()
+
+    async def add(self, item: T) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.pending.append((item, done))
+        async with self.flushing:
+            if not done.done():
+                await self._flush()
+        await done
+
+    async def _flush(self) -> None:
+        batch, self.pending = self.pending, []
+        try:
+            await self.db.write(lambda tx: self.write_all(tx, [item for item, _ in batch]))
+        except BaseException as error:
+            for _, done in batch:
+                if not done.done():
+                    done.set_exception(error)
+            raise
+        for _, done in batch:
+            done.set_result(None)
