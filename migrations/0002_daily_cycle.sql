@@ -10,6 +10,7 @@ CREATE TABLE daily_posts (
     question_id  TEXT NOT NULL,
     status       TEXT NOT NULL CHECK (status IN ('claimed', 'posted', 'revealed', 'closed', 'skipped')),
     claimed_at   TEXT NOT NULL,
+    claimed_by   TEXT NOT NULL DEFAULT '',  -- the claiming tick's token
     posted_at    TEXT,
     reveal_at    TEXT NOT NULL,
     revealed_at  TEXT,

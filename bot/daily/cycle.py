@@ -11,6 +11,7 @@ import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from secrets import token_hex
 from typing import TYPE_CHECKING, Any
 
 from bot.bank import Question
@@ -57,12 +58,21 @@ class Cycle:
         await self.retry_stale_claims(now)
         channels = await store.active_channels(self.app.db)
         due = [(c, day) for c in channels for day in due_post_dates(c, now, self.grace)]
-        if due:
-            claims = await self.app.db.write(lambda tx: self._claim_all(tx, due, now, False))
-            # Channels are independent: while one waits on the platform's rate
-            # limit, others are delivered and recorded.
-            await _bounded(FAN_OUT, [self.deliver(claim, now) for claim in claims])
+        await self.post_all(due, now, forced=False)
         await _bounded(FAN_OUT, [self.weekly_leaderboard_due(c, now) for c in channels])
+
+    async def post_all(
+        self, due: list[tuple[ChannelConfig, date]], now: datetime, forced: bool
+    ) -> list[Claim]:
+        """Claim every due (channel, day) in one transaction, then deliver them side by side."""
+        if not due:
+            return []
+        claims = await self.app.db.write(lambda tx: self._claim_all(tx, due, now, forced))
+        open_posts = await store.open_posts_of(self.app.db, [c.config.id for c in claims])
+        # Channels are independent: while one waits on the platform's rate limit,
+        # others are delivered and recorded.
+        await _bounded(FAN_OUT, [self.deliver(c, open_posts[c.config.id], now) for c in claims])
+        return claims
 
     # -- posting ----------------------------------------------------------
     def choose_question(self, config: ChannelConfig, counts: dict[str, int]) -> Question:
@@ -78,32 +88,37 @@ class Cycle:
         self, config: ChannelConfig, day: date, now: datetime, forced: bool = False
     ) -> int | None:
         """Claim and send `day`'s post; None if it was already claimed or skipped."""
-        claims = await self.app.db.write(
-            lambda tx: self._claim_all(tx, [(config, day)], now, forced)
-        )
-        for claim in claims:
-            await self.deliver(claim, now)
+        claims = await self.post_all([(config, day)], now, forced)
         return claims[0].post_id if claims else None
 
     async def _claim_all(
         self, tx: Tx, due: list[tuple[ChannelConfig, date]], now: datetime, forced: bool
     ) -> list[Claim]:
-        """Claim every due (channel, day) in one transaction; skipped or taken ones drop out."""
-        claims = []
+        """The claims this process won; skipped days and days claimed elsewhere drop out."""
+        wanted = []
         for config, day in due:
             if config.skip_next and not forced:
                 if await store.claim_post(tx, config.id, day, "", now, now, status="skipped"):
                     await store.save_channel(tx, config.with_changes(skip_next=False), now)
-                continue
-            question = self.choose_question(config, await store.question_counts(tx, config.id))
+            else:
+                wanted.append((config, day))
+        counts = await store.question_counts_of(tx, sorted({c.id for c, _ in wanted}))
+        chosen = []
+        for config, day in wanted:
+            question = self.choose_question(config, counts[config.id])
+            counts[config.id][question.id] += 1  # a catch-up day must not repeat it
             reveal_at = now + timedelta(minutes=config.reveal_minutes)
-            post_id = await store.claim_post(tx, config.id, day, question.id, reveal_at, now)
-            if post_id is not None:
-                claims.append(Claim(config, day, post_id, question))
-        return claims
+            chosen.append((config, store.NewPost(config.id, day, question.id, reveal_at), question))
+        won = await store.claim_posts(tx, [new for _, new, _ in chosen], now, token_hex(8))
+        return [
+            Claim(config, new.day, won[new.channel_id, new.day], question)
+            for config, new, question in chosen
+            if (new.channel_id, new.day) in won
+        ]
 
-    async def deliver(self, claim: Claim, now: datetime) -> None:
-        await self.close_voting(claim.config, claim.day, now)
+    async def deliver(self, claim: Claim, open_posts: list[store.Post], now: datetime) -> None:
+        earlier = [post for post in open_posts if post.local_date < claim.day.isoformat()]
+        await self.close_voting(claim.config, earlier, now)
         await self.send_post(claim.config, claim.post_id, claim.question, now)
 
     async def send_post(
@@ -159,9 +174,11 @@ class Cycle:
             return False
         return True
 
-    async def close_voting(self, config: ChannelConfig, day: date, now: datetime) -> None:
+    async def close_voting(
+        self, config: ChannelConfig, earlier: list[store.Post], now: datetime
+    ) -> None:
         """The next post closes voting on earlier ones and awards the top answers."""
-        for post in await store.open_posts_before(self.app.db, config.id, day):
+        for post in earlier:
             if post.status == "posted":
                 await self.reveal(post, now)
             await self.app.db.write(lambda tx, p=post: self._close(tx, p, now))  # type: ignore[misc]

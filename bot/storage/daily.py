@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -150,6 +152,42 @@ async def claim_post(
     return int(row[0]) if row else None
 
 
+@dataclass(frozen=True)
+class NewPost:
+    channel_id: int
+    day: date
+    question_id: str
+    reveal_at: datetime
+
+
+async def claim_posts(
+    tx: Tx, posts: list[NewPost], now: datetime, token: str
+) -> dict[tuple[int, date], int]:
+    """Claim many (channel, local date) at once; returns the ids of those this call won.
+
+    Rows another process claimed first are left alone: the token tells ours apart.
+    """
+    if not posts:
+        return {}
+    await tx.executemany(
+        "INSERT INTO daily_posts (channel_id, local_date, question_id, status, claimed_at, "
+        "claimed_by, reveal_at) VALUES (?, ?, ?, 'claimed', ?, ?, ?) "
+        "ON CONFLICT (channel_id, local_date) DO NOTHING",
+        [
+            (p.channel_id, p.day.isoformat(), p.question_id, to_db(now), token, to_db(p.reveal_at))
+            for p in posts
+        ],
+    )
+    keys = json.dumps([[p.channel_id, p.day.isoformat()] for p in posts])
+    rows = await tx.fetchall(
+        "SELECT p.id, p.channel_id, p.local_date FROM json_each(?) AS k JOIN daily_posts p "
+        "ON p.channel_id = k.value ->> 0 AND p.local_date = k.value ->> 1 "
+        "WHERE p.claimed_by = ?",
+        (keys, token),
+    )
+    return {(row[1], date.fromisoformat(row[2])): row[0] for row in rows}
+
+
 async def post_on(db: Database | Tx, channel_id: int, day: date) -> Post | None:
     row = await db.fetchone(
         f"SELECT {_POST_COLUMNS} FROM daily_posts WHERE channel_id = ? AND local_date = ?",
@@ -245,13 +283,18 @@ async def set_status(tx: Tx, post_id: int, old: str, new: str, now: datetime) ->
     return changed == 1
 
 
-async def question_counts(db: Database | Tx, channel_id: int) -> dict[str, int]:
+async def question_counts_of(db: Database | Tx, channel_ids: list[int]) -> dict[int, Counter[str]]:
+    """How often each question was posted, per channel, for many channels in one query."""
     rows = await db.fetchall(
-        "SELECT question_id, COUNT(*) FROM daily_posts WHERE channel_id = ? "
-        "AND status != 'skipped' GROUP BY question_id",
-        (channel_id,),
+        "SELECT channel_id, question_id, COUNT(*) FROM daily_posts WHERE channel_id IN "
+        "(SELECT value FROM json_each(?)) AND status != 'skipped' "
+        "GROUP BY channel_id, question_id",
+        (json.dumps(channel_ids),),
     )
-    return {row[0]: row[1] for row in rows}
+    counts: dict[int, Counter[str]] = {channel_id: Counter() for channel_id in channel_ids}
+    for channel_id, question_id, count in rows:
+        counts[channel_id][question_id] = count
+    return counts
 
 
 @dataclass(frozen=True)
@@ -333,14 +376,17 @@ async def toggle_vote(tx: Tx, answer_id: int, voter_id: int, now: datetime) -> b
     return True
 
 
-async def open_posts_before(db: Database | Tx, channel_id: int, day: date) -> list[Post]:
-    """Posts of the channel still taking votes (or never revealed) before `day`."""
+async def open_posts_of(db: Database | Tx, channel_ids: list[int]) -> dict[int, list[Post]]:
+    """Posts still taking votes (or never revealed), per channel, in one query."""
     rows = await db.fetchall(
-        f"SELECT {_POST_COLUMNS} FROM daily_posts WHERE channel_id = ? AND local_date < ? "
-        "AND status IN ('posted', 'revealed')",
-        (channel_id, day.isoformat()),
+        f"SELECT {_POST_COLUMNS} FROM daily_posts WHERE channel_id IN "
+        "(SELECT value FROM json_each(?)) AND status IN ('posted', 'revealed')",
+        (json.dumps(channel_ids),),
     )
-    return [_post(row) for row in rows]
+    found: dict[int, list[Post]] = {channel_id: [] for channel_id in channel_ids}
+    for row in rows:
+        found[row["channel_id"]].append(_post(row))
+    return found
 
 
 async def claim_leaderboard_post(tx: Tx, channel_id: int, day: date, now: datetime) -> bool:
