@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
 from bot.bank import Bank, load_bank
@@ -19,7 +19,16 @@ from bot.clock import Clock, SystemClock
 from bot.commands.general import General
 from bot.daily.commands import Daily
 from bot.dispatch import Dispatcher, new_incident_id
-from bot.envelope import ChannelRef, Field, Inbound, Message, Outgoing, Poster, PostRef
+from bot.envelope import (
+    ChannelRef,
+    Field,
+    Inbound,
+    Message,
+    Outgoing,
+    Poster,
+    PostRef,
+    UserRef,
+)
 from bot.quiz import Quizzes, quiz_stats
 from bot.registry import Registry
 from bot.resources import migrations_dir, questions_dir
@@ -90,13 +99,22 @@ class Studybot:
         """An adapter offers itself for the posts the core makes on its own."""
         self.posters[platform] = poster
 
+    def poster(self, platform: str) -> Poster:
+        poster = self.posters.get(platform)
+        if poster is None:
+            raise LookupError(f"no adapter attached for platform {platform!r}")
+        return poster
+
     async def post(
         self, channel: ChannelRef, message: Message, *, thread: PostRef | None = None
     ) -> PostRef:
-        poster = self.posters.get(channel.platform)
-        if poster is None:
-            raise LookupError(f"no adapter attached for platform {channel.platform!r}")
-        return await poster.post(channel, message, thread=thread)
+        return await self.poster(channel.platform).post(channel, message, thread=thread)
+
+    async def open_group(self, members: Sequence[UserRef], about: ChannelRef) -> ChannelRef:
+        return await self.poster(about.platform).open_group(members, about)
+
+    async def send_private(self, user: UserRef, message: Message) -> PostRef:
+        return await self.poster(user.platform).send_private(user, message)
 
     async def handle(self, event: Inbound) -> list[Outgoing]:
         return await self.dispatcher.handle(event)

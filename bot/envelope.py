@@ -11,7 +11,7 @@ so adapters can treat every backslash-escaped character as literal.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -145,11 +145,22 @@ class PostRef:
 
 
 class Poster(Protocol):
-    """The port for posts the core makes by itself (schedules), per platform."""
+    """The port for messages the core sends by itself (schedules), per platform."""
 
     async def post(
         self, channel: ChannelRef, message: Message, *, thread: PostRef | None = None
-    ) -> PostRef: ...
+    ) -> PostRef:
+        """Post in a channel, or in the thread under `thread`."""
+        ...
+
+    async def open_group(self, members: Sequence[UserRef], about: ChannelRef) -> ChannelRef:
+        """A private conversation for these members, started from `about` (Slack: a group
+        DM; Discord: a private thread in `about`). Posting to the result reaches them all."""
+        ...
+
+    async def send_private(self, user: UserRef, message: Message) -> PostRef:
+        """A direct message to one member."""
+        ...
 
 
 _INLINE_SPECIALS = re.compile(r"([\\`*_~|\[\]()<>@])")

@@ -8,7 +8,7 @@ forms filled by field id, exactly as a person would on a real platform.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.app import Studybot
@@ -55,6 +55,7 @@ class MemoryAdapter:
         self.admins: set[str] = set()
         self.log: list[Delivered] = []
         self.open_forms: dict[str, tuple[str, Form]] = {}  # member -> (channel, form)
+        self.groups: dict[str, set[str]] = {}  # private conversation -> its members
         self.listeners: list[Callable[[Delivered], None]] = []
         self.form_listeners: list[Callable[[str, Form], None]] = []
         self._refs = itertools.count(1)
@@ -90,20 +91,20 @@ class MemoryAdapter:
         self,
         user: str,
         label: str,
-        channel: str = "general",
+        channel: str | None = None,
         containing: str = "",
         admin: bool | None = None,
     ) -> list[Outgoing]:
-        """Press the newest button with this label that `user` can see.
+        """Press the newest button with this label that `user` can see (in `channel`, if
+        given), in the conversation where it is shown.
 
         `containing` narrows it to the item (or message) whose text includes it,
         e.g. the upvote button under bob's answer.
         """
-        button = self.find_button(user, label, channel, containing)
-        ctx = self.context(user, channel, admin)
-        return self._deliver(
-            user, channel, await self.app.handle(ButtonPress(ctx, button.action_id))
-        )
+        delivered, button = self.find_button(user, label, channel, containing)
+        ctx = self.context(user, delivered.channel, admin)
+        replies = await self.app.handle(ButtonPress(ctx, button.action_id))
+        return self._deliver(user, delivered.channel, replies)
 
     async def submit(
         self, user: str, values: Mapping[str, str], admin: bool | None = None
@@ -122,10 +123,14 @@ class MemoryAdapter:
     # -- reading ----------------------------------------------------------
     def visible_to(self, user: str, channel: str | None = None) -> list[Delivered]:
         return [
-            d
-            for d in self.log
-            if (d.to is None or d.to == user) and (channel is None or d.channel == channel)
+            d for d in self.log if self._sees(user, d) and (channel is None or d.channel == channel)
         ]
+
+    def _sees(self, user: str, delivered: Delivered) -> bool:
+        if delivered.to is not None:
+            return delivered.to == user
+        members = self.groups.get(delivered.channel)
+        return members is None or user in members
 
     def public(self, channel: str = "general") -> list[Delivered]:
         return [d for d in self.log if d.to is None and d.channel == channel]
@@ -136,11 +141,14 @@ class MemoryAdapter:
     def last(self, user: str) -> Delivered:
         return self.visible_to(user)[-1]
 
-    def find_button(self, user: str, label: str, channel: str, containing: str = "") -> Button:
+    def find_button(
+        self, user: str, label: str, channel: str | None = None, containing: str = ""
+    ) -> tuple[Delivered, Button]:
         for delivered in reversed(self.visible_to(user, channel)):
             for button in _buttons_matching(delivered.message, label, containing):
-                return button
-        raise AssertionError(f"{user} sees no button {label!r} in #{channel}")
+                return delivered, button
+        where = f" in #{channel}" if channel else ""
+        raise AssertionError(f"{user} sees no button {label!r}{where}")
 
     # -- the Poster port ---------------------------------------------------
     async def post(
@@ -149,6 +157,18 @@ class MemoryAdapter:
         ref = f"m{next(self._refs)}"
         self._record(Delivered(message, channel.id, ref, thread=thread.id if thread else None))
         return PostRef(channel, ref)
+
+    async def open_group(self, members: Sequence[UserRef], about: ChannelRef) -> ChannelRef:
+        """A private conversation: a channel named after its members, only they see it."""
+        names = sorted(member.id for member in members)
+        group = ChannelRef(PLATFORM, self.workspace, "group:" + ",".join(names))
+        self.groups[group.id] = set(names)
+        return group
+
+    async def send_private(self, user: UserRef, message: Message) -> PostRef:
+        ref = f"m{next(self._refs)}"
+        self._record(Delivered(message, "dm", ref, to=user.id))
+        return PostRef(ChannelRef(PLATFORM, self.workspace, "dm:" + user.id), ref)
 
     def _record(self, delivered: Delivered) -> None:
         self.log.append(delivered)

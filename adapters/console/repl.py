@@ -93,11 +93,11 @@ class Console:
 
     async def _press(self, line: Line, label: str, containing: str) -> None:
         try:
-            self.adapter.find_button(line.who, label, line.channel, containing)
+            self.adapter.find_button(line.who, label, containing=containing)
         except AssertionError:
-            self._say(f"{line.who} sees no [{label}] button in #{line.channel}.")
+            self._say(f"{line.who} sees no [{label}] button.")
             return
-        await self.adapter.press(line.who, label, line.channel, containing)
+        await self.adapter.press(line.who, label, containing=containing)
 
     async def _fill(self, line: Line) -> None:
         if line.who not in self.adapter.open_forms:

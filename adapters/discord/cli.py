@@ -19,13 +19,15 @@ from bot.errors import StudybotError
 from bot.settings import Settings, load_settings
 
 SCOPES = ("bot", "applications.commands")
-# What the bot does: read and post in channels, embeds, threads for the reveal.
+# What the bot does: read and post in channels, embeds, threads for the reveal,
+# and a private thread per study-buddy group.
 BOT_PERMISSIONS = discord.Permissions(
     view_channel=True,
     send_messages=True,
     embed_links=True,
     read_message_history=True,
     create_public_threads=True,
+    create_private_threads=True,
     send_messages_in_threads=True,
 )
 

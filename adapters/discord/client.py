@@ -8,13 +8,15 @@ in memory, so buttons keep working after a restart.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import hashlib
 import inspect
 import json
 import logging
 import secrets
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,6 +25,7 @@ from discord import app_commands
 
 from adapters.discord import translate
 from adapters.discord.render import (
+    THREAD_NAME_LIMIT,
     ModalSpec,
     Part,
     clip,
@@ -30,6 +33,7 @@ from adapters.discord.render import (
     render_message,
     thread_name,
 )
+from adapters.discord.translate import PLATFORM
 from bot.app import Studybot
 from bot.dispatch import apology, new_incident_id
 from bot.envelope import (
@@ -44,6 +48,7 @@ from bot.envelope import (
     Message,
     Outgoing,
     PostRef,
+    UserRef,
 )
 from bot.registry import Command, Param, Registry
 
@@ -55,6 +60,12 @@ OPEN_FORM_PREFIX = "sbx:form:"  # a button that reopens a form the core returned
 PENDING_FORMS = 1000
 THREAD_ALREADY_EXISTS = 160004
 THREAD_ARCHIVE_MINUTES: Literal[60, 1440, 4320, 10080] = 1440
+GROUP_ARCHIVE_MINUTES: Literal[60, 1440, 4320, 10080] = 10080  # a round's week, at most
+THREAD_TYPES = {
+    discord.ChannelType.news_thread.value,
+    discord.ChannelType.public_thread.value,
+    discord.ChannelType.private_thread.value,
+}
 DESCRIPTION_LIMIT = 100
 OPTIONS_LIMIT = 25
 CHOICES_LIMIT = 25
@@ -234,6 +245,38 @@ class RenderedView(discord.ui.View):
         return False
 
 
+def scoped(part: Part, workspace: str | None) -> Part:
+    """A part for a direct message: its buttons say which server they belong to."""
+    if not workspace:
+        return part
+    rows = tuple(
+        tuple(
+            dataclasses.replace(b, custom_id=translate.dm_custom_id(workspace, b.custom_id))
+            if translate.is_core_action(b.custom_id)
+            else b
+            for b in row
+        )
+        for row in part.rows
+    )
+    return dataclasses.replace(part, rows=rows)
+
+
+def _scoped_form(form: Form, workspace: str | None) -> Form:
+    """A form opened from a DM: its submission, too, must say which server it is for."""
+    if not workspace:
+        return form
+    return dataclasses.replace(form, action_id=translate.dm_custom_id(workspace, form.action_id))
+
+
+def _scope_of(interaction: discord.Interaction[Any], custom_id: str) -> tuple[str | None, str]:
+    """(server, core action id): a DM button names its server; elsewhere the guild is it."""
+    if interaction.guild_id is None:
+        found = translate.split_dm_custom_id(custom_id)
+        if found is not None:
+            return found
+    return None, custom_id
+
+
 def message_kwargs(part: Part) -> dict[str, Any]:
     kwargs: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
     if part.content:
@@ -272,8 +315,9 @@ def build_modal(spec: ModalSpec) -> discord.ui.Modal:
 class _Answer:
     """Where the next reply to one interaction goes."""
 
-    def __init__(self, interaction: discord.Interaction[Any]) -> None:
+    def __init__(self, interaction: discord.Interaction[Any], workspace: str | None) -> None:
         self.interaction = interaction
+        self.workspace = workspace  # the server of a click in a DM, for the reply's buttons
         self.thinking = False  # deferred with an ephemeral "thinking" message still showing
 
 
@@ -285,10 +329,13 @@ class Interactions:
         self.defer_after = defer_after
         self.pending_forms: OrderedDict[str, Form] = OrderedDict()
 
-    def context_of(self, interaction: discord.Interaction[Any]) -> Context:
+    def context_of(
+        self, interaction: discord.Interaction[Any], workspace: str | None = None
+    ) -> Context:
+        """`workspace`: the server a click in a direct message belongs to."""
         channel = interaction.channel
         return translate.context(
-            guild_id=interaction.guild_id,
+            guild_id=workspace or interaction.guild_id,
             channel_id=interaction.channel_id or 0,
             channel_name=str(getattr(channel, "name", "") or ""),
             user_id=interaction.user.id,
@@ -309,21 +356,25 @@ class Interactions:
             return
         data: Any = interaction.data or {}
         custom_id = str(data.get("custom_id", ""))
-        if interaction.type is discord.InteractionType.component:
-            if custom_id.startswith(OPEN_FORM_PREFIX):
+        if custom_id.startswith(OPEN_FORM_PREFIX):
+            if interaction.type is discord.InteractionType.component:
                 await self._reopen_form(interaction, custom_id.removeprefix(OPEN_FORM_PREFIX))
-            elif translate.is_core_action(custom_id):
-                event = ButtonPress(self.context_of(interaction), custom_id)
-                await self.serve(interaction, event)
-        elif interaction.type is discord.InteractionType.modal_submit and (
-            translate.is_core_action(custom_id)
-        ):
-            values = translate.form_values(data)
-            submission = FormSubmission(self.context_of(interaction), custom_id, values)
-            await self.serve(interaction, submission)
+            return
+        workspace, action = _scope_of(interaction, custom_id)
+        if not translate.is_core_action(action):
+            return
+        ctx = self.context_of(interaction, workspace)
+        if interaction.type is discord.InteractionType.component:
+            await self.serve(interaction, ButtonPress(ctx, action), workspace)
+        elif interaction.type is discord.InteractionType.modal_submit:
+            submission = FormSubmission(ctx, action, translate.form_values(data))
+            await self.serve(interaction, submission, workspace)
 
-    async def serve(self, interaction: discord.Interaction[Any], event: Inbound) -> None:
-        answer = _Answer(interaction)
+    async def serve(
+        self, interaction: discord.Interaction[Any], event: Inbound, workspace: str | None = None
+    ) -> None:
+        """Answer one interaction; `workspace` scopes the buttons of replies in a DM."""
+        answer = _Answer(interaction, workspace)
         try:
             replies = await self._handle_in_time(answer, event)
             await self._deliver(answer, replies)
@@ -348,7 +399,7 @@ class Interactions:
     async def _deliver(self, answer: _Answer, replies: list[Outgoing]) -> None:
         for reply in replies:
             if isinstance(reply, Form):
-                await self._show_form(answer, reply)
+                await self._show_form(answer, _scoped_form(reply, answer.workspace))
             else:
                 for part in render_message(reply):
                     await self._send(answer, part, reply.private)
@@ -365,7 +416,7 @@ class Interactions:
 
     async def _send(self, answer: _Answer, part: Part, private: bool) -> None:
         interaction = answer.interaction
-        kwargs = message_kwargs(part)
+        kwargs = message_kwargs(scoped(part, answer.workspace))
         if not interaction.response.is_done():
             await interaction.response.send_message(ephemeral=private, **kwargs)
         elif answer.thinking:
@@ -480,13 +531,58 @@ def _sync_state_file(app: Studybot) -> Path:
 
 
 class DiscordPoster:
-    """The core's Poster port: embeds and buttons in a channel, or in a post's thread."""
+    """The core's Poster port: embeds and buttons in a channel or a post's thread, private
+    threads for groups, and direct messages."""
 
     def __init__(self, client: StudyClient, ready_timeout: float = 60.0) -> None:
         self.client = client
         self.ready_timeout = ready_timeout
         self.threads: dict[str, int] = {}  # post message id -> thread id
+        self.parents: dict[int, int | None] = {}  # channel id -> its parent if it is a thread
         self.partial: dict[tuple[int, Message], list[int]] = {}  # split posts cut short
+
+    async def open_group(self, members: Sequence[UserRef], about: ChannelRef) -> ChannelRef:
+        """A private thread in `about` (in its channel, if `about` is a thread: they do not
+        nest) that only these members and the server's moderators see.
+
+        Members who left the server are skipped; any other refusal deletes the
+        half-made thread and raises, so the core's retry does not pile up threads.
+        """
+        await asyncio.wait_for(self.client.wait_until_ready(), self.ready_timeout)
+        data = await self.client.http.start_thread_without_message(
+            await self._parent(int(about.id)) or int(about.id),
+            name=group_name(members),
+            auto_archive_duration=GROUP_ARCHIVE_MINUTES,
+            type=discord.ChannelType.private_thread.value,
+            invitable=False,  # members cannot pull others in; the group is the bot's choice
+        )
+        thread_id = int(data["id"])
+        self.parents[thread_id] = int(data["parent_id"])
+        try:
+            for member in members:
+                await self._add_to_thread(thread_id, member)
+        except Exception:
+            with contextlib.suppress(discord.HTTPException):
+                await self.client.http.delete_channel(thread_id)
+            raise
+        return ChannelRef(PLATFORM, about.workspace, str(thread_id), name=str(data.get("name", "")))
+
+    async def _add_to_thread(self, thread_id: int, member: UserRef) -> None:
+        try:
+            await self.client.http.add_user_to_thread(thread_id, int(member.id))
+        except discord.NotFound:
+            log.warning("member %s is no longer on the server; not added to the group", member.id)
+
+    async def send_private(self, user: UserRef, message: Message) -> PostRef:
+        """A direct message; its buttons remember the server, which a DM click lacks."""
+        await asyncio.wait_for(self.client.wait_until_ready(), self.ready_timeout)
+        channel = await self.client.http.start_private_message(int(user.id))
+        target = self.client.get_partial_messageable(int(channel["id"]))
+        sent = []
+        for part in render_message(message):
+            sent.append(await target.send(**message_kwargs(scoped(part, user.workspace))))
+        where = ChannelRef(PLATFORM, translate.DIRECT_MESSAGES, str(channel["id"]))
+        return PostRef(where, str(sent[0].id))
 
     async def post(
         self, channel: ChannelRef, message: Message, *, thread: PostRef | None = None
@@ -508,9 +604,12 @@ class DiscordPoster:
         return PostRef(channel, str(landed[0]))
 
     async def _thread_of(self, post: PostRef, message: Message) -> int:
-        """The thread on `post`, created on first use."""
+        """The thread on `post`, created on first use. A post that is itself in a thread
+        (a group's introduction, say) is answered in that thread: Discord does not nest them."""
         if post.id in self.threads:
             return self.threads[post.id]
+        if await self._parent(int(post.channel.id)) is not None:
+            return int(post.channel.id)
         try:
             data = await self.client.http.start_thread_with_message(
                 int(post.channel.id),
@@ -525,6 +624,26 @@ class DiscordPoster:
             thread_id = int(post.id)  # a thread started on a message shares its id
         self.threads[post.id] = thread_id
         return thread_id
+
+    async def _parent(self, channel_id: int) -> int | None:
+        """The channel a thread is in; None when `channel_id` is not a thread."""
+        if channel_id not in self.parents:
+            cached = self.client.get_channel(channel_id)
+            if isinstance(cached, discord.Thread):
+                self.parents[channel_id] = cached.parent_id
+            elif cached is not None:
+                self.parents[channel_id] = None
+            else:  # not in the cache, e.g. an archived thread after a restart
+                data: dict[str, Any] = dict(await self.client.http.get_channel(channel_id))
+                parent = data.get("parent_id") if data["type"] in THREAD_TYPES else None
+                self.parents[channel_id] = int(parent) if parent else None
+        return self.parents[channel_id]
+
+
+def group_name(members: Sequence[UserRef]) -> str:
+    """The thread's name: who is in it, which is what members look for in the list."""
+    names = [member.display for member in members]
+    return clip("Study group: " + ", ".join(names), THREAD_NAME_LIMIT)
 
 
 def _guild_id(channel: ChannelRef) -> int | None:

@@ -3,8 +3,9 @@
 A `Message` becomes one or more `Part`s, each within Discord's limits: 2,000
 characters of content, 10 embeds whose text adds up to 6,000 at most, 4,096
 per embed description, 25 fields, and 5 rows of 5 buttons. Items (answers in
-a reveal, say) become one embed each with their buttons numbered to match;
-a long message is split between items, never inside one.
+a reveal, parts of a buddy packet) become an embed each (a long one several,
+cut at line ends), their buttons numbered to match; a long message is split
+between items, never inside one.
 
 Core text arrives in a Markdown subset Discord already speaks, with member
 text escaped by the core, so it is passed through unchanged. Only plain-text
@@ -34,6 +35,7 @@ BUTTONS_PER_ROW = 5
 ROWS_PER_MESSAGE = 5
 BUTTONS_PER_MESSAGE = BUTTONS_PER_ROW * ROWS_PER_MESSAGE
 LABEL_LIMIT = 80
+ITEM_LIMIT = EMBED_TOTAL_LIMIT - 100  # an item fits one message, with room for its numbering
 
 MODAL_TITLE_LIMIT = 45
 INPUT_LABEL_LIMIT = 45
@@ -55,6 +57,14 @@ _COLOURS = {
     "reveal": discord.Colour.green(),
     "leaderboard": discord.Colour.gold(),
     "stats": discord.Colour.teal(),
+    "quiz": discord.Colour.blurple(),
+    "quiz_summary": discord.Colour.gold(),
+    "quiz_race": discord.Colour.orange(),
+    "quiz_race_results": discord.Colour.gold(),
+    "review": discord.Colour.purple(),
+    "buddy_intro": discord.Colour.fuchsia(),
+    "buddy_checkin": discord.Colour.fuchsia(),
+    "buddy_paused": discord.Colour.greyple(),
 }
 _DEFAULT_COLOUR = discord.Colour.dark_teal()
 
@@ -101,15 +111,15 @@ class ModalSpec:
 
 @dataclass
 class _Block:
-    """An embed (or plain content) with its buttons, kept together in one part."""
+    """Embeds (or plain content) with their buttons, kept together in one part."""
 
-    embed: discord.Embed | None = None
+    embeds: list[discord.Embed] = field(default_factory=list)
     buttons: list[ButtonSpec] = field(default_factory=list)
     own_row: bool = False  # the message's buttons; items' buttons share rows
 
     @property
     def size(self) -> int:
-        return len(self.embed) if self.embed is not None else 0
+        return sum(len(embed) for embed in self.embeds)
 
 
 # -- text helpers -----------------------------------------------------------
@@ -159,7 +169,9 @@ def render_message(message: Message) -> list[Part]:
         buttons = [button_spec(b) for b in message.buttons]
         return _pack([_Block(buttons=buttons, own_row=True)], message.text)
     blocks = _head_blocks(message)
-    numbered = len(message.items) > 1
+    # Numbers pair items with their buttons ("Upvote #2"); items without buttons
+    # (the parts of a buddy packet, say) read better without them.
+    numbered = len(message.items) > 1 and any(item.buttons for item in message.items)
     blocks += [
         _item_block(message, index, item, numbered)
         for index, item in enumerate(message.items, start=1)
@@ -198,9 +210,9 @@ def _head_blocks(message: Message) -> list[_Block]:
         if _overflows(embeds[-1], footer):
             embeds.append(discord.Embed(colour=colour))
         embeds[-1].set_footer(text=footer)
-    blocks = [_Block(embed=embed) for embed in embeds if len(embed) > 0]
+    blocks = [_Block(embeds=[embed]) for embed in embeds if len(embed) > 0]
     if not blocks:
-        blocks = [_Block(embed=discord.Embed(description="\u200b", colour=colour))]
+        blocks = [_Block(embeds=[discord.Embed(description="\u200b", colour=colour)])]
     blocks[-1].buttons = [button_spec(b) for b in message.buttons]
     blocks[-1].own_row = True
     return blocks
@@ -211,14 +223,18 @@ def _overflows(embed: discord.Embed, more: str) -> bool:
 
 
 def _item_block(message: Message, index: int, item: Item, numbered: bool) -> _Block:
-    embed = discord.Embed(
-        description=clip(item.text, DESCRIPTION_LIMIT) or "\u200b", colour=_colour(message)
-    )
+    """An item in one or more embeds, cut at line ends, that always fit one message."""
+    title = f"#{index}" if numbered else ""
+    text = clip(item.text, ITEM_LIMIT - len(title)) or "\u200b"
+    embeds = [
+        discord.Embed(description=chunk, colour=_colour(message))
+        for chunk in split_text(text, DESCRIPTION_LIMIT)
+    ]
     suffix = ""
     if numbered:
-        embed.title = f"#{index}"
+        embeds[0].title = title
         suffix = f" #{index}"
-    return _Block(embed=embed, buttons=[button_spec(b, suffix) for b in item.buttons])
+    return _Block(embeds=embeds, buttons=[button_spec(b, suffix) for b in item.buttons])
 
 
 def _pack(blocks: Sequence[_Block], content: str = "") -> list[Part]:
@@ -231,7 +247,7 @@ def _pack(blocks: Sequence[_Block], content: str = "") -> list[Part]:
     for block in _within_button_limit(blocks):
         more_head = head + block.buttons if block.own_row else head
         more_items = items if block.own_row else items + block.buttons
-        too_many_embeds = block.embed is not None and len(embeds) == EMBEDS_PER_MESSAGE
+        too_many_embeds = len(embeds) + len(block.embeds) > EMBEDS_PER_MESSAGE
         too_big = size + block.size > EMBED_TOTAL_LIMIT
         too_many_rows = len(_rows(more_head, more_items)) > ROWS_PER_MESSAGE
         if (embeds or head or items) and (too_many_embeds or too_big or too_many_rows):
@@ -239,8 +255,7 @@ def _pack(blocks: Sequence[_Block], content: str = "") -> list[Part]:
             embeds, head, items, size = [], [], [], 0
             more_head = block.buttons if block.own_row else []
             more_items = [] if block.own_row else block.buttons
-        if block.embed is not None:
-            embeds.append(block.embed)
+        embeds += block.embeds
         head, items = list(more_head), list(more_items)
         size += block.size
     if embeds or head or items or not parts:
@@ -252,7 +267,7 @@ def _within_button_limit(blocks: Sequence[_Block]) -> Iterator[_Block]:
     """A block with more buttons than one message holds continues in button-only blocks."""
     for block in blocks:
         first = block.buttons[:BUTTONS_PER_MESSAGE]
-        yield _Block(embed=block.embed, buttons=first, own_row=block.own_row)
+        yield _Block(embeds=block.embeds, buttons=first, own_row=block.own_row)
         for start in range(BUTTONS_PER_MESSAGE, len(block.buttons), BUTTONS_PER_MESSAGE):
             rest = block.buttons[start : start + BUTTONS_PER_MESSAGE]
             yield _Block(buttons=rest, own_row=block.own_row)

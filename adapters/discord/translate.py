@@ -96,3 +96,28 @@ def _walk(components: Iterable[Mapping[str, Any]]) -> Iterable[Mapping[str, Any]
 def is_core_action(custom_id: str) -> bool:
     """Buttons and forms the core made carry its action ids (`sb:verb:...`)."""
     return custom_id.startswith(f"{ACTION_PREFIX}:")
+
+
+# A click in a direct message arrives without a server, but the core knows
+# members per server. Buttons sent in a DM therefore carry the server they
+# belong to: `sbx:dm:<guild id>:<action id>` (custom ids hold 100 characters).
+DM_PREFIX = "sbx:dm:"
+CUSTOM_ID_LIMIT = 100
+
+
+def dm_custom_id(workspace: str, action: str) -> str:
+    """The action scoped to a server, or unchanged when it would not fit."""
+    scoped = f"{DM_PREFIX}{workspace}:{action}"
+    if not workspace.isdigit() or len(scoped) > CUSTOM_ID_LIMIT:
+        return action
+    return scoped
+
+
+def split_dm_custom_id(custom_id: str) -> tuple[str, str] | None:
+    """(server id, core action id) of a DM button, or None for any other custom id."""
+    if not custom_id.startswith(DM_PREFIX):
+        return None
+    workspace, _, action = custom_id.removeprefix(DM_PREFIX).partition(":")
+    if not workspace.isdigit() or not is_core_action(action):
+        return None
+    return workspace, action

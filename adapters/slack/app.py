@@ -54,6 +54,9 @@ RATE_LIMIT_RETRIES = 5
 JOINABLE_ERRORS = {"not_in_channel"}
 UNREACHABLE_ERRORS = {"not_in_channel", "channel_not_found", "is_archived"}
 HOME_CHANNELS = 5  # leaderboards on the App Home
+# Thread replies that ask the whole conversation something (a buddy check-in).
+BROADCAST_KINDS = frozenset({"buddy_checkin"})
+MAX_GROUP_DM = 8  # conversations.open answers too_many_users beyond this
 
 
 def web_client(token: str, base_url: str | None = None) -> AsyncWebClient:
@@ -145,7 +148,8 @@ def _member_info(user: dict[str, Any]) -> MemberInfo:
 
 
 class SlackPoster:
-    """The core's Poster port: chat.postMessage, split to fit, paced per channel."""
+    """The core's Poster port: chat.postMessage, split to fit, paced per channel; group DMs
+    and DMs through conversations.open."""
 
     def __init__(self, client: AsyncWebClient, pacer: ChannelPacer) -> None:
         self.client = client
@@ -154,38 +158,61 @@ class SlackPoster:
     async def post(
         self, channel: ChannelRef, message: Message, *, thread: PostRef | None = None
     ) -> PostRef:
+        thread_ts = thread.id if thread else None
+        # Only thread participants hear of a reply; a question for the whole group is
+        # also shown in the conversation (the first part, so it shows once).
+        broadcast = thread_ts is not None and message.kind in BROADCAST_KINDS
         timestamps = [
-            await self._post_one(channel.id, part, thread.id if thread else None)
-            for part in render_message(message)
+            await self._post_one(channel.id, part, thread_ts, broadcast and n == 0)
+            for n, part in enumerate(render_message(message))
         ]
         return PostRef(channel, timestamps[0])
 
-    async def open_group(self, users: Sequence[UserRef]) -> ChannelRef:
-        """A private conversation with these members (a DM, or a group DM for 2 to 8).
+    async def open_group(self, members: Sequence[UserRef], about: ChannelRef) -> ChannelRef:
+        """A group DM with these members (one member: a plain DM), via conversations.open.
 
-        Ready for a core port such as `Poster.open_group` (study buddies).
+        Slack reopens the same conversation for the same people, so a pair that meets
+        again finds its earlier talk there. A group DM belongs to no channel: `about`
+        only names the workspace.
         """
-        response = await self.client.conversations_open(users=",".join(u.id for u in users))
-        workspace = users[0].workspace if users else ""
-        return translate.channel_ref(workspace, str(response["channel"]["id"]))
+        ids = list(dict.fromkeys(member.id for member in members))
+        if not ids:
+            raise ValueError("a group conversation needs at least one member")
+        if len(ids) > MAX_GROUP_DM:
+            raise ValueError(f"a Slack group DM holds at most {MAX_GROUP_DM} members")
+        return translate.channel_ref(about.workspace, await self._open(ids))
 
-    async def _post_one(self, channel_id: str, part: SlackMessage, thread_ts: str | None) -> str:
+    async def send_private(self, user: UserRef, message: Message) -> PostRef:
+        """A direct message from the bot: conversations.open, then chat.postMessage."""
+        direct = translate.channel_ref(user.workspace, await self._open([user.id]))
+        return await self.post(direct, message)
+
+    async def _open(self, user_ids: Sequence[str]) -> str:
+        response = await self.client.conversations_open(users=",".join(user_ids))
+        return str(response["channel"]["id"])
+
+    async def _post_one(
+        self, channel_id: str, part: SlackMessage, thread_ts: str | None, broadcast: bool
+    ) -> str:
         try:
-            return await self._send(channel_id, part, thread_ts)
+            return await self._send(channel_id, part, thread_ts, broadcast)
         except SlackApiError as error:
             if error.response.get("error") not in JOINABLE_ERRORS:
                 raise
             # A public channel the bot was never invited to: join it, then post.
             await self.client.conversations_join(channel=channel_id)
-            return await self._send(channel_id, part, thread_ts)
+            return await self._send(channel_id, part, thread_ts, broadcast)
 
-    async def _send(self, channel_id: str, part: SlackMessage, thread_ts: str | None) -> str:
+    async def _send(
+        self, channel_id: str, part: SlackMessage, thread_ts: str | None, broadcast: bool
+    ) -> str:
         await self.pacer.wait(channel_id)
         response = await self.client.chat_postMessage(
             channel=channel_id,
             text=part.text,
             blocks=part.blocks,
             thread_ts=thread_ts,
+            reply_broadcast=broadcast or None,
             unfurl_links=False,
             unfurl_media=False,
         )

@@ -83,7 +83,8 @@ def truncate(text: str, limit: int) -> str:
 
 
 def split_text(text: str, limit: int = SECTION_LIMIT) -> list[str]:
-    """Pieces of at most `limit` characters, cut at line ends, else at spaces."""
+    """Pieces of at most `limit` characters, cut at line ends, else at spaces (a quoted
+    line keeps its `>` in every piece)."""
     pieces: list[str] = []
     current = ""
     for line in text.split("\n"):
@@ -93,10 +94,12 @@ def split_text(text: str, limit: int = SECTION_LIMIT) -> list[str]:
             continue
         if current:
             pieces.append(current)
+        quoted = line.startswith(">")
         while len(line) > limit:
             cut = _cut_point(line, limit)
             pieces.append(line[:cut].rstrip())
-            line = line[cut:].lstrip()
+            # A quote cut in two stays a quote in the next section.
+            line = (">" if quoted else "") + line[cut:].lstrip()
         current = line
     if current.strip():
         pieces.append(current)

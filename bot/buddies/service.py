@@ -75,18 +75,17 @@ def round_after(pool: store.Pool, zone_name: str, scheduled: datetime, now: date
 class Conversations:
     """The one place that decides where a group's messages go.
 
-    The core has no port yet for a private group conversation, so each
-    introduction is posted in the pool's channel and follow-ups go in its
-    thread. With a port such as `Poster.open_group(users) -> ChannelRef`,
-    only `introduce` changes: it opens the conversation and posts there; the
-    stored reference then points every follow-up at it.
+    Each group gets its own private conversation (a Slack group DM, a Discord
+    private thread); the introduction is posted there, and the stored reference
+    points every follow-up at it.
     """
 
     def __init__(self, app: Studybot) -> None:
         self.app = app
 
     async def introduce(self, channel: ChannelRef, users: list[UserRef], message: Message) -> str:
-        ref = await self.app.post(channel, message, thread=None)
+        group = await self.app.open_group(users, channel)
+        ref = await self.app.post(group, message, thread=None)
         return json.dumps({"channel": ref.channel.id, "post": ref.id})
 
     async def follow_up(self, channel: ChannelRef, intro_ref: str | None, message: Message) -> None:
@@ -94,8 +93,8 @@ class Conversations:
         await self.app.post(thread.channel if thread else channel, message, thread=thread)
 
     async def tell(self, channel: ChannelRef, user: UserRef, message: Message) -> None:
-        """A notice for one member (in the channel until there is a private-message port)."""
-        await self.app.post(channel, message, thread=None)
+        """A notice for one member, in a direct message."""
+        await self.app.send_private(user, message)
 
 
 def _decode(channel: ChannelRef, intro_ref: str | None) -> PostRef | None:

@@ -38,5 +38,6 @@ async def run_round(bot: MemoryAdapter, clock: FakeClock, when: datetime) -> Non
     await bot.app.tick()
 
 
-def posts_of(bot: MemoryAdapter, kind: str, channel: str = "general") -> list[Delivered]:
-    return [d for d in bot.public(channel) if d.message.kind == kind]
+def posts_of(bot: MemoryAdapter, kind: str) -> list[Delivered]:
+    """Messages of this kind wherever they landed: group conversations, direct messages."""
+    return [d for d in bot.log if d.message.kind == kind]

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
+
 from adapters.console.memory import MemoryAdapter
 from bot.clock import FakeClock
-from bot.envelope import Form
+from bot.envelope import ButtonPress, Form, Message
 from bot.storage import buddies as store
 from tests.buddies.conftest import FIRST_ROUND, join, posts_of, run_round
 
@@ -91,6 +93,12 @@ async def test_a_round_introduces_each_group_with_a_packet(
     named = [{n for n in ("alice", "bob", "carol", "dave") if f"**{n}**" in d.text} for d in intros]
     assert sorted(len(names) for names in named) == [2, 2]
     assert set().union(*named) == {"alice", "bob", "carol", "dave"}
+    for intro, names in zip(intros, named, strict=True):
+        # Each introduction lands in its group's private conversation, seen by them only.
+        assert intro not in buddybot.public("general")
+        outsiders = {"alice", "bob", "carol", "dave"} - names
+        assert all(intro in buddybot.visible_to(member) for member in names)
+        assert all(intro not in buddybot.visible_to(member) for member in outsiders)
     for intro in intros:
         assert "Design question" in intro.text and "Seven-step frame" in intro.text
         assert "Behavioural question" in intro.text and "STAR frame" in intro.text
@@ -215,8 +223,13 @@ async def test_only_the_group_can_answer_its_check_in(
     await join(buddybot, "bob")
     await run_round(buddybot, clock, FIRST_ROUND)
     await run_round(buddybot, clock, FIRST_ROUND + CHECKIN)
-    await buddybot.press("mallory", "Met")
-    assert "members of that group only" in buddybot.last("mallory").text
+    with pytest.raises(AssertionError, match="sees no button"):
+        buddybot.find_button("mallory", "Met")  # the group's conversation is private
+    _, met = buddybot.find_button("alice", "Met")
+    forged = ButtonPress(buddybot.context("mallory", "general"), met.action_id)
+    [reply] = await buddybot.app.handle(forged)
+    assert isinstance(reply, Message)
+    assert "members of that group only" in reply.text
 
 
 async def test_three_unanswered_check_ins_pause_until_rejoin(

@@ -55,6 +55,27 @@ class Discord:
             "POST", rf"/api/v10/interactions/{payload['id']}/{payload['token']}/callback"
         )
 
+    async def replies(self, payload: dict[str, Any], count: int = 1) -> list[dict[str, Any]]:
+        """Dispatch INTERACTION_CREATE; the first `count` messages the bot answered with
+        (the response's, then follow-ups) as Discord stores them, or the modal it opened."""
+        await self.fake.dispatch("INTERACTION_CREATE", payload)
+        callback = rf"/api/v10/interactions/{payload['id']}/{payload['token']}/callback"
+        followups = rf"/api/v10/webhooks/\d+/{payload['token']}"
+
+        def answered() -> list[dict[str, Any]]:
+            first = []
+            for r in self.fake.matching("POST", callback):
+                if r.status < 400 and r.body.get("type") == 4:  # a message: as it was stored
+                    first.append(self.fake.messages[self.fake.originals[payload["token"]]])
+                elif r.status < 400 and r.body.get("type") == 9:  # a modal
+                    first.append(r.body["data"])
+            return first + [
+                r.reply for r in self.fake.matching("POST", followups) if r.status < 400
+            ]
+
+        await self.fake.wait_until(lambda: len(answered()) >= count)
+        return answered()[:count]
+
     async def followup(self, payload: dict[str, Any]) -> Recorded:
         return await self.fake.wait_for_route("POST", rf"/api/v10/webhooks/\d+/{payload['token']}")
 

@@ -44,6 +44,7 @@ class Recorded:
     query: dict[str, str]
     body: Any
     status: int = 0
+    reply: Any = None  # the JSON the fake answered with
 
     @property
     def route(self) -> str:
@@ -66,6 +67,9 @@ class FakeDiscord:
         self.messages: dict[str, dict[str, Any]] = {}
         self.originals: dict[str, str] = {}  # interaction token -> message id
         self.threads: dict[str, dict[str, Any]] = {}  # message id -> thread
+        self.channels: dict[str, dict[str, Any]] = {}  # private threads and DMs by id
+        self.thread_members: dict[str, list[str]] = {}  # thread id -> user ids added
+        self.departed: set[str] = set()  # user ids no longer on the server
         self.identifies: list[dict[str, Any]] = []
         self.resumes: list[dict[str, Any]] = []
         self.failures: list[Failure] = []
@@ -153,6 +157,11 @@ class FakeDiscord:
         assert result is not None
         return result
 
+    async def wait_until(self, condition: Callable[[], bool], within: float = 10.0) -> None:
+        """Wait until `condition()` holds, checking after every request."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(condition), within)
+
     async def wait_for_route(self, method: str, path: str, within: float = 10.0) -> Recorded:
         pattern = re.compile(path)
         return await self.wait_for(
@@ -213,6 +222,8 @@ class FakeDiscord:
         else:
             response = await handler(request)
         recorded.status = response.status
+        if isinstance(response, web.Response) and response.body:
+            recorded.reply = json.loads(response.body)  # type: ignore[arg-type]
         async with self._changed:
             self.requests.append(recorded)
             self._changed.notify_all()
@@ -247,6 +258,11 @@ class FakeDiscord:
             ("PUT", r"/applications/(\d+)/guilds/(\d+)/commands", self._put_guild_commands),
             ("POST", r"/channels/(\d+)/messages", self._post_message),
             ("POST", r"/channels/(\d+)/messages/(\d+)/threads", self._start_thread),
+            ("POST", r"/channels/(\d+)/threads", self._start_thread_without_message),
+            ("PUT", r"/channels/(\d+)/thread-members/(\d+)", self._add_thread_member),
+            ("GET", r"/channels/(\d+)", self._get_channel),
+            ("DELETE", r"/channels/(\d+)", self._delete_channel),
+            ("POST", r"/users/@me/channels", self._open_dm),
             ("POST", r"/interactions/(\d+)/([^/]+)/callback", self._callback),
             ("POST", r"/webhooks/(\d+)/([^/]+)", self._followup),
             ("PATCH", r"/webhooks/(\d+)/([^/]+)/messages/@original", self._edit_original),
@@ -305,27 +321,50 @@ class FakeDiscord:
                 {"message": "A thread has already been created for this message", "code": 160004},
                 status=400,
             )
-        thread = {
-            "id": message_id,  # as on Discord: a message's thread shares its id
-            "type": 11,
-            "guild_id": str(GUILD_ID),
-            "parent_id": channel_id,
-            "owner_id": str(APP_ID),
-            "name": body["name"],
-            "last_message_id": None,
-            "rate_limit_per_user": 0,
-            "message_count": 0,
-            "member_count": 1,
-            "flags": 0,
-            "thread_metadata": {
-                "archived": False,
-                "auto_archive_duration": body.get("auto_archive_duration", 1440),
-                "archive_timestamp": TIMESTAMP,
-                "locked": False,
-            },
-        }
+        thread = _thread(message_id, channel_id, body)  # a message's thread shares its id
         self.threads[message_id] = thread
         return _json(thread, status=201)
+
+    def _start_thread_without_message(self, body: Any, channel_id: str) -> web.Response:
+        thread = _thread(self.new_id(), channel_id, body)
+        self.channels[thread["id"]] = thread
+        self.thread_members[thread["id"]] = []
+        return _json(thread, status=201)
+
+    def _add_thread_member(self, body: Any, thread_id: str, user_id: str) -> web.Response:
+        if thread_id not in self.thread_members:
+            return _json({"message": "Unknown Channel", "code": 10003}, status=404)
+        if user_id in self.departed:
+            return _json({"message": "Unknown Member", "code": 10007}, status=404)
+        self.thread_members[thread_id].append(user_id)
+        return web.Response(status=204)
+
+    def _get_channel(self, body: Any, channel_id: str) -> web.Response:
+        if channel_id == str(CHANNEL_ID):
+            return _json(channel())
+        found = self.channels.get(channel_id) or next(
+            (t for t in self.threads.values() if t["id"] == channel_id), None
+        )
+        if found is None:
+            return _json({"message": "Unknown Channel", "code": 10003}, status=404)
+        return _json(found)
+
+    def _delete_channel(self, body: Any, channel_id: str) -> web.Response:
+        found = self.channels.pop(channel_id, None)
+        self.thread_members.pop(channel_id, None)
+        if found is None:
+            return _json({"message": "Unknown Channel", "code": 10003}, status=404)
+        return _json(found)
+
+    def _open_dm(self, body: Any) -> web.Response:
+        """One DM channel per recipient, as on Discord: opening it again returns the same."""
+        recipient = str(body["recipient_id"])
+        for existing in self.channels.values():
+            if existing["type"] == 1 and existing["recipients"][0]["id"] == recipient:
+                return _json(existing)
+        dm = dm_channel(self.new_id(), recipient)
+        self.channels[dm["id"]] = dm
+        return _json(dm)
 
     def _callback(self, body: Any, interaction_id: str, token: str) -> web.Response:
         kind = body.get("type")
@@ -441,6 +480,40 @@ def _app_info() -> dict[str, Any]:
         "flags": 0,
         "team": None,
     }
+
+
+def _thread(thread_id: str, parent_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": thread_id,
+        "type": body.get("type", 11),
+        "guild_id": str(GUILD_ID),
+        "parent_id": parent_id,
+        "owner_id": str(APP_ID),
+        "name": body["name"],
+        "last_message_id": None,
+        "rate_limit_per_user": 0,
+        "message_count": 0,
+        "member_count": 1,
+        "flags": 0,
+        "thread_metadata": {
+            "archived": False,
+            "auto_archive_duration": body.get("auto_archive_duration", 1440),
+            "archive_timestamp": TIMESTAMP,
+            "locked": False,
+            "invitable": body.get("invitable", True),
+        },
+    }
+
+
+def dm_channel(channel_id: str, recipient_id: str) -> dict[str, Any]:
+    recipient = {
+        "id": recipient_id,
+        "username": "member",
+        "global_name": None,
+        "discriminator": "0",
+        "avatar": None,
+    }
+    return {"id": channel_id, "type": 1, "last_message_id": None, "recipients": [recipient]}
 
 
 def channel(channel_id: int = CHANNEL_ID, name: str = "general") -> dict[str, Any]:

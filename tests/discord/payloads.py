@@ -5,14 +5,19 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from tests.discord.fake_discord import APP_ID, CHANNEL_ID, GUILD_ID, TIMESTAMP, channel
+from tests.discord.fake_discord import APP_ID, GUILD_ID, TIMESTAMP, channel
 
 MANAGE_GUILD = 1 << 5
 MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 31)  # view, send, use application commands
 ADMIN_PERMISSIONS = MEMBER_PERMISSIONS | MANAGE_GUILD
 
 _ids = itertools.count(1600000000000000000)
-USERS = {"alice": 1700000000000000001, "bob": 1700000000000000002, "carol": 1700000000000000003}
+USERS = {
+    "alice": 1700000000000000001,
+    "bob": 1700000000000000002,
+    "carol": 1700000000000000003,
+    "dave": 1700000000000000004,
+}
 
 
 def user(name: str, *, bot: bool = False) -> dict[str, Any]:
@@ -52,16 +57,19 @@ def _interaction(
     admin: bool = False,
     bot: bool = False,
     message: dict[str, Any] | None = None,
+    where: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """An interaction in the server's #general, or in `where` (a thread, a DM)."""
     interaction_id = str(next(_ids))
+    place = where or channel()
     payload: dict[str, Any] = {
         "id": interaction_id,
         "application_id": str(APP_ID),
         "type": kind,
         "data": data,
         "guild_id": str(GUILD_ID),
-        "channel_id": str(CHANNEL_ID),
-        "channel": {**channel(), "permissions": str(MEMBER_PERMISSIONS)},
+        "channel_id": place["id"],
+        "channel": {**place, "permissions": str(MEMBER_PERMISSIONS)},
         "member": member(name, admin=admin, bot=bot),
         "token": f"token-{interaction_id}",
         "version": 1,
@@ -75,6 +83,11 @@ def _interaction(
     }
     if message is not None:
         payload["message"] = message
+    if place.get("type") == 1:  # a direct message: no server, a user instead of a member
+        del payload["guild_id"], payload["member"]
+        payload["user"] = user(name, bot=bot)
+        payload["context"] = 1
+        payload["authorizing_integration_owners"] = {"0": "0"}
     return payload
 
 
@@ -115,10 +128,15 @@ def slash(
 
 
 def click(
-    message: dict[str, Any], custom_id: str, user_name: str = "alice", admin: bool = False
+    message: dict[str, Any],
+    custom_id: str,
+    user_name: str = "alice",
+    admin: bool = False,
+    where: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """A button pressed on `message`, in #general unless `where` says otherwise."""
     data = {"custom_id": custom_id, "component_type": 2}
-    return _interaction(3, data, user_name, admin=admin, message=message)
+    return _interaction(3, data, user_name, admin=admin, message=message, where=where)
 
 
 def submit(
@@ -127,6 +145,7 @@ def submit(
     user_name: str = "alice",
     message: dict[str, Any] | None = None,
     admin: bool = False,
+    where: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     components = [
         {
@@ -137,7 +156,7 @@ def submit(
         for index, (key, value) in enumerate(values.items())
     ]
     data = {"custom_id": custom_id, "components": components}
-    return _interaction(5, data, user_name, admin=admin, message=message)
+    return _interaction(5, data, user_name, admin=admin, message=message, where=where)
 
 
 def buttons_of(message: dict[str, Any]) -> list[dict[str, Any]]:

@@ -30,6 +30,7 @@ def test_invite_prints_the_oauth_url_with_scopes_and_permissions(
     assert int(query["permissions"][0]) == cli.BOT_PERMISSIONS.value
     assert cli.BOT_PERMISSIONS.send_messages_in_threads
     assert cli.BOT_PERMISSIONS.create_public_threads
+    assert cli.BOT_PERMISSIONS.create_private_threads  # a thread per study-buddy group
 
 
 def test_the_application_id_is_read_from_the_token() -> None:

@@ -111,3 +111,60 @@ def test_the_messages_own_buttons_get_a_row_above_the_answers_buttons() -> None:
         ["Add to my review"],
         ["Upvote #1", "Upvote #2", "Upvote #3"],
     ]
+
+
+def packet(steps: int = 7, prompt_length: int = 80) -> Message:
+    """A buddy introduction: fields, then items with numbered lines and quotes, no buttons."""
+    numbered = "\n".join(f"{n}. step {n}" for n in range(1, steps + 1))
+    design = Item(f"**Design question**: Alice asks Bob\n> {'p' * prompt_length}\n{numbered}")
+    behaviour = Item("**Behavioural question**: Bob asks Alice\n> Tell me\n- **Situation**")
+    return Message(
+        title="Study buddies, round 1",
+        text="Meet your study buddies: **Alice** and **Bob**.",
+        fields=(Field("Shared areas", "llm"), Field("Levels", "Alice: mid, Bob: mid")),
+        items=(design, behaviour),
+        footer="Roles swap the next time you meet.",
+        private=False,
+        kind="buddy_intro",
+    )
+
+
+def test_an_introduction_keeps_numbered_lines_and_quotes_and_has_no_item_numbers() -> None:
+    message = packet()
+    [part] = render_message(message)
+    head, design, behaviour = part.embeds
+    assert head.title == "Study buddies, round 1" and head.footer.text.startswith("Roles swap")
+    assert design.title is None and behaviour.title is None  # nothing to pair with buttons
+    assert design.description == message.items[0].text  # "1. " lists and "> " quotes as is
+    assert "\n1. step 1\n" in (design.description or "")
+    assert "\n> Tell me\n" in (behaviour.description or "")
+
+
+def test_a_long_packet_item_continues_in_a_second_embed_of_the_same_message() -> None:
+    message = packet(steps=150, prompt_length=3000)
+    item_text = message.items[0].text
+    assert 4096 < len(item_text) < 6000
+    parts = render_message(message)
+    descriptions = [[e.description or "" for e in p.embeds] for p in parts]
+    holding = [d for d in descriptions if any("Design question" in x for x in d)]
+    [in_one_part] = holding  # never split across messages
+    start = next(i for i, x in enumerate(in_one_part) if "Design question" in x)
+    assert "\n".join(in_one_part[start : start + 2]) == item_text  # whole, cut at a line end
+    for p in parts:
+        assert len(p.embeds) <= 10 and sum(len(e) for e in p.embeds) <= EMBED_TOTAL_LIMIT
+        assert all(len(e.description or "") <= 4096 for e in p.embeds)
+
+
+def test_an_item_longer_than_a_message_is_cut_with_an_ellipsis() -> None:
+    parts = render_message(Message(title="x", items=(Item("word " * 3000),)))
+    for part in parts:
+        assert sum(len(e) for e in part.embeds) <= EMBED_TOTAL_LIMIT
+    assert (parts[-1].embeds[-1].description or "").endswith("…")
+
+
+def test_each_feature_has_its_own_colour() -> None:
+    def colour(kind: str) -> discord.Colour | None:
+        return render_message(Message(title="t", text="x", kind=kind))[0].embeds[0].colour
+
+    assert colour("buddy_intro") != colour("quiz") != colour("review")
+    assert colour("quiz_race") == discord.Colour.orange()

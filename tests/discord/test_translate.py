@@ -61,3 +61,21 @@ def test_the_start_subcommand_reaches_the_bare_core_command() -> None:
         "options": [{"type": 1, "name": "start", "options": [{"name": "count", "value": 3}]}],
     }
     assert translate.command_call(data) == ("quiz", {"count": "3"})
+
+
+def test_a_dm_button_carries_its_server_and_gives_it_back() -> None:
+    scoped = translate.dm_custom_id("42", "sb:buddy-rejoin:7")
+    assert scoped == "sbx:dm:42:sb:buddy-rejoin:7"
+    assert translate.split_dm_custom_id(scoped) == ("42", "sb:buddy-rejoin:7")
+
+
+def test_a_dm_button_that_would_not_fit_or_has_no_server_stays_as_it_is() -> None:
+    long_action = "sb:x:" + "9" * 95
+    assert translate.dm_custom_id("42", long_action) == long_action
+    assert translate.dm_custom_id("@me", "sb:x:1") == "sb:x:1"
+
+
+def test_only_well_formed_dm_custom_ids_are_read() -> None:
+    assert translate.split_dm_custom_id("sb:vote:3") is None
+    assert translate.split_dm_custom_id("sbx:dm:abc:sb:x:1") is None
+    assert translate.split_dm_custom_id("sbx:dm:42:other:x") is None

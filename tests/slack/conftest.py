@@ -10,6 +10,7 @@ import pytest
 from adapters.slack.app import SlackAdapter, web_client
 from adapters.slack.runner import EVENTS_PATH, start_http
 from bot.app import Studybot
+from tests.slack.chat import SlackChat
 from tests.slack.driver import SECRET, SlackDriver
 from tests.slack.fake_slack import FakeSlack
 
@@ -37,3 +38,8 @@ async def slack(adapter: SlackAdapter, fake_slack: FakeSlack) -> AsyncIterator[S
             yield SlackDriver(fake_slack, f"http://127.0.0.1:{port}{EVENTS_PATH}", session)
     finally:
         await runner.cleanup()
+
+
+@pytest.fixture
+def chat(slack: SlackDriver, fake_slack: FakeSlack, adapter: SlackAdapter) -> SlackChat:
+    return SlackChat(slack, fake_slack, adapter)

@@ -35,6 +35,25 @@ class Call:
         return json.dumps(self.args, ensure_ascii=False)
 
 
+@dataclass(frozen=True)
+class Conversation:
+    """A DM or group DM the fake opened, private to its members and the bot, as on Slack."""
+
+    id: str
+    members: tuple[str, ...]
+
+    @property
+    def is_im(self) -> bool:
+        return len(self.members) == 1
+
+    @property
+    def is_mpim(self) -> bool:
+        return len(self.members) > 1
+
+    def info(self) -> dict[str, Any]:
+        return {"id": self.id, "is_im": self.is_im, "is_mpim": self.is_mpim, "is_private": True}
+
+
 @dataclass
 class Failure:
     status: int
@@ -48,6 +67,7 @@ class FakeSlack:
         self.admins: set[str] = set()
         self.failures: dict[str, list[Failure]] = {}
         self.socket_acks: dict[str, dict[str, Any]] = {}
+        self.conversations: dict[str, Conversation] = {}
         self.url = ""
         self._changed = asyncio.Condition()
         self._ts = itertools.count(1)
@@ -93,6 +113,14 @@ class FakeSlack:
     def of(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
 
+    def posts_in(self, channel: str) -> list[Call]:
+        """The messages that landed in a channel or conversation."""
+        return [
+            call
+            for call in self.of("chat.postMessage")
+            if call.args.get("channel") == channel and call.result.get("ok")
+        ]
+
     async def wait_for(
         self, method: str, count: int = 1, where: Callable[[Call], bool] = lambda call: True
     ) -> list[Call]:
@@ -132,6 +160,8 @@ class FakeSlack:
         if method == "auth.test":
             return ok | {"user_id": BOT_USER, "bot_id": "B0BOT", "team_id": TEAM, "team": "t"}
         if method == "chat.postMessage":
+            if self._unknown_conversation(args.get("channel")):
+                return {"ok": False, "error": "channel_not_found"}
             ts = f"1767600000.{next(self._ts):06d}"
             return ok | {"channel": args.get("channel"), "ts": ts, "message": {"ts": ts}}
         if method == "chat.postEphemeral":
@@ -145,12 +175,33 @@ class FakeSlack:
             profile = {"display_name": name, "real_name": name.title()}
             return ok | {"user": {"id": user, "name": name, "is_admin": admin, "profile": profile}}
         if method == "conversations.open":
-            return ok | {"channel": {"id": "G0GROUP"}}
+            return self._open(args)
         if method == "users.conversations":
             return ok | {"channels": [{"id": "C0GENERAL", "name": "general"}]}
         if method == "apps.connections.open":
             return ok | {"url": self.url.replace("http://", "ws://") + "/socket"}
         return ok
+
+    def _unknown_conversation(self, channel: object) -> bool:
+        """DM and group DM ids (D..., G...) exist only once conversations.open made them."""
+        conversation_id = isinstance(channel, str) and channel.startswith(("D", "G"))
+        return conversation_id and channel not in self.conversations
+
+    def _open(self, args: dict[str, Any]) -> dict[str, Any]:
+        """conversations.open: one user gives a DM, 2 to 8 a group DM; the same people, the
+        same conversation."""
+        users = tuple(u for u in str(args.get("users", "")).split(",") if u)
+        if not users:
+            return {"ok": False, "error": "users_list_not_supplied"}
+        if len(users) > 8:
+            return {"ok": False, "error": "too_many_users"}
+        for existing in self.conversations.values():
+            if sorted(existing.members) == sorted(users):
+                return {"ok": True, "already_open": True, "channel": existing.info()}
+        prefix = "D" if len(users) == 1 else "G"
+        conversation = Conversation(f"{prefix}{len(self.conversations) + 1:04d}", users)
+        self.conversations[conversation.id] = conversation
+        return {"ok": True, "channel": conversation.info()}
 
     async def _respond(self, request: web.Request) -> web.Response:
         await self._record(Call("response_url", await request.json(), request.match_info["key"]))

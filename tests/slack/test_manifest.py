@@ -44,6 +44,7 @@ def test_the_manifest_asks_for_what_the_adapter_calls() -> None:
     settings = manifest()["settings"]
 
     assert {"commands", "chat:write", "users:read", "channels:join", "channels:read"} <= scopes
+    assert {"im:write", "mpim:write"} <= scopes  # conversations.open: DMs and group DMs
     assert settings["interactivity"]["is_enabled"]
     assert "app_home_opened" in settings["event_subscriptions"]["bot_events"]
     assert manifest()["features"]["app_home"]["home_tab_enabled"]

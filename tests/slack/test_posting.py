@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from adapters.slack.app import ChannelPacer, SlackAdapter
 from adapters.slack.render import MESSAGE_BLOCKS, SECTION_LIMIT
 from adapters.slack.translate import Origin
@@ -136,14 +138,65 @@ async def test_a_private_reply_from_the_app_home_arrives_as_a_direct_message(
     assert fake_slack.of("chat.postEphemeral") == []
 
 
-async def test_a_private_group_conversation_can_be_opened_and_posted_to(
+async def test_a_group_dm_is_opened_for_exactly_the_members_and_posts_land_there(
     adapter: SlackAdapter, fake_slack: FakeSlack
 ) -> None:
     members = [UserRef("slack", TEAM, "UALICE"), UserRef("slack", TEAM, "UBOB")]
 
-    group = await adapter.poster.open_group(members)
-    await adapter.poster.post(group, Message(text="Meet your study buddy", private=False))
+    group = await adapter.poster.open_group(members, CHANNEL)
+    ref = await adapter.poster.post(group, Message(text="Meet your study buddy", private=False))
 
     [opened] = fake_slack.of("conversations.open")
     assert opened.args["users"] == "UALICE,UBOB"
-    assert fake_slack.of("chat.postMessage")[0].args["channel"] == group.id == "G0GROUP"
+    assert "prevent_creation" not in opened.args  # open it, do not just look it up
+    conversation = fake_slack.conversations[group.id]
+    assert conversation.members == ("UALICE", "UBOB")
+    assert conversation.is_mpim and conversation.info()["is_private"]
+    assert (group.platform, group.workspace) == ("slack", TEAM)
+    [landed] = fake_slack.posts_in(group.id)
+    assert "Meet your study buddy" in landed.texts()
+    assert ref == PostRef(group, landed.result["ts"])
+    assert fake_slack.posts_in("C0GENERAL") == []  # nothing leaks into the channel
+    assert [c.method for c in fake_slack.calls] == ["conversations.open", "chat.postMessage"]
+
+
+async def test_the_same_members_get_the_same_group_dm_back(
+    adapter: SlackAdapter, fake_slack: FakeSlack
+) -> None:
+    alice, bob = UserRef("slack", TEAM, "UALICE"), UserRef("slack", TEAM, "UBOB")
+
+    first = await adapter.poster.open_group([alice, bob], CHANNEL)
+    again = await adapter.poster.open_group([bob, alice], CHANNEL)
+    other = await adapter.poster.open_group([alice, UserRef("slack", TEAM, "UCAROL")], CHANNEL)
+
+    assert first == again != other
+
+
+async def test_a_group_beyond_slacks_limit_is_refused_before_any_call(
+    adapter: SlackAdapter, fake_slack: FakeSlack
+) -> None:
+    crowd = [UserRef("slack", TEAM, f"U{n}") for n in range(9)]
+
+    with pytest.raises(ValueError, match="at most 8"):
+        await adapter.poster.open_group(crowd, CHANNEL)
+    assert fake_slack.calls == []
+
+
+async def test_a_private_message_opens_a_dm_with_one_member_and_posts_there(
+    adapter: SlackAdapter, fake_slack: FakeSlack
+) -> None:
+    notice = Message(
+        title="Paused", text="Come back soon", buttons=(Button("Rejoin", "sb:rejoin:1"),)
+    )
+
+    ref = await adapter.poster.send_private(UserRef("slack", TEAM, "UCAROL"), notice)
+
+    [opened] = fake_slack.of("conversations.open")
+    assert opened.args["users"] == "UCAROL"
+    direct = fake_slack.conversations[ref.channel.id]
+    assert direct.is_im and direct.members == ("UCAROL",)
+    [landed] = fake_slack.posts_in(ref.channel.id)
+    assert landed.result["ts"] == ref.id
+    [rejoin] = [e for b in blocks_of(landed) if b["type"] == "actions" for e in b["elements"]]
+    assert rejoin["value"] == "sb:rejoin:1"
+    assert fake_slack.of("chat.postEphemeral") == []  # a real message: it stays in the DM

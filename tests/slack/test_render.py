@@ -15,6 +15,7 @@ from adapters.slack.render import (
     split_text,
 )
 from adapters.slack.translate import submission_origin, submitted_action_id
+from bot.buddies.packet import SEVEN_STEPS, STAR
 from bot.envelope import Button, ChannelRef, Field, Form, FormInput, Item, Message, escape
 
 CHANNEL = ChannelRef("slack", "T1", "C1", name="general")
@@ -147,3 +148,59 @@ def test_fields_keep_their_order_ten_inline_per_section() -> None:
 
     sizes = [len(b["fields"]) if "fields" in b else "wide" for b in rendered.blocks]
     assert sizes == [3, "wide", 10, 1]
+
+
+def introduction(prompt: str) -> Message:
+    """Shaped like the core's buddy introduction: a quoted prompt, a numbered frame, STAR."""
+    steps = "\n".join(f"{n}. {step}" for n, step in enumerate(SEVEN_STEPS, start=1))
+    star = "\n".join(f"- {part}" for part in STAR)
+    return Message(
+        title="Study buddies, round 1",
+        text="Meet your study buddies: **alice** and **bob**.",
+        fields=(Field("Shared areas", "llm"),),
+        items=(
+            Item(
+                f"**Design question** (llm): alice asks bob\n> {prompt}\n"
+                f"**Seven-step frame**\n{steps}"
+            ),
+            Item(f"**Behavioural question**: bob asks alice\n> {prompt}\n**STAR frame**\n{star}"),
+        ),
+        private=False,
+        kind="buddy_intro",
+    )
+
+
+def test_an_introduction_keeps_numbered_lines_and_quotes() -> None:
+    [rendered] = render_message(introduction("Design a feed ranker for 10M users & <1s latency."))
+
+    design = rendered.blocks[4]["text"]["text"]
+    assert design.split("\n")[:3] == [
+        "*Design question* (llm): alice asks bob",
+        ">Design a feed ranker for 10M users &amp; &lt;1s latency.",
+        "*Seven-step frame*",
+    ]
+    assert design.split("\n")[3:] == [f"{n}. {mrkdwn(s)}" for n, s in enumerate(SEVEN_STEPS, 1)]
+    behavioural = rendered.blocks[5]["text"]["text"]
+    assert "\n>Design a feed" in behavioural and "\n• *Situation*: " in behavioural
+    assert rendered.text == "Study buddies, round 1"
+
+
+def test_a_long_packet_splits_within_limits_and_quotes_stay_quotes() -> None:
+    prompt = "Design the whole system end to end, " * 200  # far beyond one section
+    packets = Message(
+        title="Study buddies, round 1",
+        items=introduction(prompt).items * 12,
+        private=False,
+        kind="buddy_intro",
+    )
+
+    parts = render_message(packets)
+
+    assert len(parts) > 1
+    assert all(len(part.blocks) <= MESSAGE_BLOCKS for part in parts)
+    texts = [b["text"]["text"] for part in parts for b in part.blocks if b["type"] == "section"]
+    assert all(len(text) <= SECTION_LIMIT for text in texts)
+    quoted = [text for text in texts if "Design the whole" in text.split("\n")[0]]
+    assert quoted and all(text.startswith(">") for text in quoted)  # continued quotes
+    numbered = [line for text in texts for line in text.split("\n") if line[:2] == "1."]
+    assert len(numbered) == 12  # every frame whole, each once
