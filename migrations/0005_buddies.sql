@@ -53,6 +53,7 @@ CREATE TABLE buddy_groups (
     behavioral_question_id TEXT,
     intro_status           TEXT NOT NULL DEFAULT 'pending'
                            CHECK (intro_status IN ('pending', 'posting', 'posted')),
+    conversation_id        TEXT,                     -- the group's private conversation
     intro_ref              TEXT                      -- where the introduction landed
 );
 CREATE INDEX buddy_groups_by_round ON buddy_groups (round_id);

@@ -83,10 +83,20 @@ class Conversations:
     def __init__(self, app: Studybot) -> None:
         self.app = app
 
-    async def introduce(self, channel: ChannelRef, users: list[UserRef], message: Message) -> str:
-        group = await self.app.open_group(users, channel)
-        ref = await self.app.post(group, message, thread=None)
+    async def introduce(self, group: store.GroupInfo, message: Message) -> str:
+        where = await self.conversation_of(group)
+        ref = await self.app.post(where, message, thread=None)
         return json.dumps({"channel": ref.channel.id, "post": ref.id})
+
+    async def conversation_of(self, group: store.GroupInfo) -> ChannelRef:
+        """The group's private conversation, opened once (a failed post retries into it)."""
+        channel = group.channel
+        if group.conversation_id:
+            return ChannelRef(channel.platform, channel.workspace, group.conversation_id)
+        users = [member.user for member in group.members]
+        opened = await self.app.open_group(users, channel)
+        await self.app.db.write(lambda tx: store.remember_conversation(tx, group.id, opened.id))
+        return opened
 
     async def follow_up(self, channel: ChannelRef, intro_ref: str | None, message: Message) -> None:
         thread = _decode(channel, intro_ref)
@@ -236,8 +246,7 @@ class BuddyService:
         technical = bank.get(group.technical_question_id or "")
         behavioral = bank.get(group.behavioral_question_id or "")
         message = intro_message(group, technical, behavioral, now)
-        users = [member.user for member in group.members]
-        ref = await self.conversations.introduce(group.channel, users, message)
+        ref = await self.conversations.introduce(group, message)
         await self.app.db.write(lambda tx: store.mark_intro_posted(tx, group.id, ref))
 
     async def send_checkins(self, now: datetime) -> int:

@@ -52,16 +52,7 @@ async def rate(app: Studybot, ctx: Context, parts: list[str]) -> list[Message]:
             return session
         question = question_of(app, session.current_question_id)
         known = rating >= GOOD
-        answer = store.QuizAnswer(
-            session_id=session.id,
-            position=session.position,
-            member_id=session.member_id,
-            question_id=question.id,
-            area=question.area,
-            difficulty=question.difficulty,
-            correct=known,
-            rating=rating,
-        )
+        answer = store.QuizAnswer.of(session, question, correct=known, rating=rating)
         await store.insert_quiz_answer(tx, answer, now)
         if not known:
             await add_card(tx, session.member_id, question.id, "flashcard", now, missed=True)

@@ -171,17 +171,7 @@ async def _record_answer(
     ref = f"quiz:{session.id}:{session.position}"
     await store.insert_quiz_answer(
         tx,
-        store.QuizAnswer(
-            session_id=session.id,
-            position=session.position,
-            member_id=session.member_id,
-            question_id=question.id,
-            area=question.area,
-            difficulty=question.difficulty,
-            correct=correct,
-            choice=choice,
-            points=points,
-        ),
+        store.QuizAnswer.of(session, question, correct=correct, choice=choice, points=points),
         now,
     )
     if points:

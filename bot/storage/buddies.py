@@ -68,6 +68,7 @@ class GroupInfo:
     scheduled_at: str
     technical_question_id: str | None
     behavioral_question_id: str | None
+    conversation_id: str | None
     intro_ref: str | None
     members: tuple[GroupMember, ...]
 
@@ -394,7 +395,7 @@ async def insert_group(tx: Tx, round_id: int, group: NewGroup) -> int:
 
 _GROUP_SELECT = (
     "SELECT g.id, g.round_id, r.number, r.channel_id, r.scheduled_at, "
-    "g.technical_question_id, g.behavioral_question_id, g.intro_ref, "
+    "g.technical_question_id, g.behavioral_question_id, g.conversation_id, g.intro_ref, "
     "c.platform AS c_platform, c.workspace AS c_workspace, c.native_id AS c_native "
     "FROM buddy_groups g JOIN buddy_rounds r ON r.id = g.round_id "
     "JOIN channels c ON c.id = r.channel_id "
@@ -416,6 +417,7 @@ async def _groups(db: Reader, where: str, params: Sequence[object]) -> list[Grou
             scheduled_at=row["scheduled_at"],
             technical_question_id=row["technical_question_id"],
             behavioral_question_id=row["behavioral_question_id"],
+            conversation_id=row["conversation_id"],
             intro_ref=row["intro_ref"],
             members=tuple(members.get(row["id"], [])),
         )
@@ -466,6 +468,13 @@ async def claim_pending_intros(tx: Tx) -> list[int]:
         "RETURNING id"
     )
     return sorted(int(row[0]) for row in rows)
+
+
+async def remember_conversation(tx: Tx, group_id: int, conversation_id: str) -> None:
+    """Kept before the introduction is posted, so a retry reuses the conversation."""
+    await tx.execute(
+        "UPDATE buddy_groups SET conversation_id = ? WHERE id = ?", (conversation_id, group_id)
+    )
 
 
 async def mark_intro_posted(tx: Tx, group_id: int, ref: str) -> None:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from bot.bank import Question
 from bot.envelope import ChannelRef
 from bot.storage import daily, ledger
 from bot.storage.common import from_db, to_db
@@ -72,16 +74,11 @@ async def member_timezone(db: Reader, member_id: int) -> str | None:
 # -- quiz sessions ----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Session:
-    id: int
-    member_id: int
-    channel_id: int | None
-    mode: str  # choices, flashcards
+class _Progress:
+    """A run through a fixed list of questions (a quiz session, a race)."""
+
     question_ids: tuple[str, ...]
     position: int
-    status: str  # active, finished, ended, expired
-    last_active_at: datetime
 
     @property
     def current_question_id(self) -> str:
@@ -90,6 +87,18 @@ class Session:
     @property
     def is_last(self) -> bool:
         return self.position + 1 >= len(self.question_ids)
+
+
+@dataclass(frozen=True)
+class Session(_Progress):
+    id: int
+    member_id: int
+    channel_id: int | None
+    mode: str  # choices, flashcards
+    question_ids: tuple[str, ...]
+    position: int
+    status: str  # active, finished, ended, expired
+    last_active_at: datetime
 
 
 _SESSION_COLUMNS = "id, member_id, channel_id, mode, question_ids, position, status, last_active_at"
@@ -190,6 +199,20 @@ class QuizAnswer:
     rating: int | None = None
     points: int = 0
 
+    @classmethod
+    def of(cls, session: Session, question: Question, correct: bool, **extra: Any) -> QuizAnswer:
+        """The answer to the session's current question."""
+        return cls(
+            session_id=session.id,
+            position=session.position,
+            member_id=session.member_id,
+            question_id=question.id,
+            area=question.area,
+            difficulty=question.difficulty,
+            correct=correct,
+            **extra,
+        )
+
 
 async def insert_quiz_answer(tx: Tx, answer: QuizAnswer, now: datetime) -> bool:
     """False when this question of the session was answered already."""
@@ -279,21 +302,13 @@ async def area_accuracy(db: Reader, member_id: int) -> list[AreaAccuracy]:
 
 
 @dataclass(frozen=True)
-class Race:
+class Race(_Progress):
     id: int
     channel_id: int
     question_ids: tuple[str, ...]
     position: int
     deadline: datetime
     status: str  # active, finished
-
-    @property
-    def current_question_id(self) -> str:
-        return self.question_ids[self.position]
-
-    @property
-    def is_last(self) -> bool:
-        return self.position + 1 >= len(self.question_ids)
 
 
 _RACE_COLUMNS = "id, channel_id, question_ids, position, deadline, status"

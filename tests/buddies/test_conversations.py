@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -318,3 +319,29 @@ async def test_fields_left_out_keep_what_the_form_showed(buddybot: MemoryAdapter
     await buddybot.command("alice", "/buddy status")
     text = buddybot.last("alice").text
     assert "Areas: coding" in text and "Level: senior" in text and "Asia/Tokyo" in text
+
+
+async def test_a_failed_introduction_is_retried_in_the_same_conversation(
+    buddybot: MemoryAdapter, clock: FakeClock
+) -> None:
+    await join(buddybot, "alice")
+    await join(buddybot, "bob")
+    opened: list[str] = []
+    open_group, post = buddybot.open_group, buddybot.post
+
+    async def counting_open_group(*args: Any, **kwargs: Any) -> Any:
+        group = await open_group(*args, **kwargs)
+        opened.append(group.id)
+        return group
+
+    async def failing_once(*args: Any, **kwargs: Any) -> Any:
+        buddybot.post = post  # type: ignore[method-assign]
+        raise ConnectionError("the platform is down")
+
+    buddybot.open_group = counting_open_group  # type: ignore[method-assign]
+    buddybot.post = failing_once  # type: ignore[method-assign]
+    await run_round(buddybot, clock, FIRST_ROUND)
+    assert posts_of(buddybot, "buddy_intro") == []
+    await buddybot.app.tick()
+    (intro,) = posts_of(buddybot, "buddy_intro")
+    assert opened == [intro.channel]  # opened once, and the retry landed there
