@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 
 from tests.discord import payloads
 from tests.discord.fake_discord import FakeDiscord
+from tests.processes import stop
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,13 +46,7 @@ async def studybot_process(
     try:
         yield process
     finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                await asyncio.wait_for(process.wait(), 10)
-            except TimeoutError:
-                process.kill()
-                await process.wait()
+        await stop(process)
 
 
 async def test_studybot_run_logs_in_and_serves_an_interaction(

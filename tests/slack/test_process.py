@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import socket
 import sys
 from collections.abc import AsyncIterator
@@ -14,6 +13,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from tests.processes import stop
 from tests.slack.driver import SECRET, SlackDriver, shown_text, user_id
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.test_daily_cycle import answer_in_modal, command, vote
@@ -81,13 +81,7 @@ async def studybot_process(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterat
         async with aiohttp.ClientSession() as session:
             yield SlackDriver(fake_slack, f"http://127.0.0.1:{port}/slack/events", session)
     finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                await asyncio.wait_for(process.wait(), 10)
-            except TimeoutError:
-                process.kill()
-                await process.wait()
+        await stop(process)
         if drain is not None:
             await drain
 
