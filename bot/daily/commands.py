@@ -430,8 +430,13 @@ class Daily:
 
     async def set_timezone(self, ctx: Context, raw: str) -> Message:
         zone = parse_timezone(raw)
-        who = await self.member(ctx)
-        await self.app.db.write(lambda tx: store.set_member_timezone(tx, who, zone))
+        now = self.now()
+
+        async def save(tx: Tx) -> None:
+            await member_id(tx, ctx.user, now)  # a member's first command may be this one
+            await store.set_member_timezone(tx, ctx.user, zone)
+
+        await self.app.db.write(save)
         return Message(text=f"Your time zone is now {zone}; streaks count your local days there.")
 
 

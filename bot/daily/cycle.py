@@ -20,7 +20,7 @@ from bot.daily.config import WEEKDAYS, ChannelConfig
 from bot.daily.timing import due_post_dates, format_local, local_date, post_instant
 from bot.envelope import PostRef
 from bot.errors import Conflict
-from bot.storage import GroupCommit, Tx, ledger
+from bot.storage import Tx, ledger
 from bot.storage import daily as store
 from bot.storage.ledger import Window
 
@@ -47,7 +47,6 @@ FAN_OUT = 64  # channels in flight at once during a tick
 class Cycle:
     def __init__(self, app: Studybot) -> None:
         self.app = app
-        self.marks: GroupCommit[tuple[int, str, datetime]] = GroupCommit(app.db, store.mark_posted)
 
     @property
     def grace(self) -> timedelta:
@@ -132,7 +131,8 @@ class Cycle:
             # Left 'claimed': retried once the claim is stale, if still within grace.
             log.exception("daily post %s to channel %s failed", post_id, config.id)
             return
-        await self.marks.add((post_id, ref.id, self.app.clock.now()))
+        sent = self.app.clock.now()
+        await self.app.db.write(lambda tx: store.mark_posted(tx, post_id, ref.id, sent))
 
     async def retry_stale_claims(self, now: datetime) -> None:
         for post in await store.stale_claims(self.app.db, now - STALE_CLAIM):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from bot.envelope import UserRef
 from bot.storage.db import Database, Tx
@@ -10,13 +12,15 @@ from bot.storage.db import Database, Tx
 _FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
+@lru_cache(maxsize=256)  # one request formats the same `now` several times
 def to_db(when: datetime) -> str:
     """UTC text that sorts in time order."""
     return when.astimezone(UTC).strftime(_FORMAT)
 
 
 def from_db(text: str) -> datetime:
-    return datetime.strptime(text, _FORMAT).replace(tzinfo=UTC)
+    # fromisoformat reads the trailing "Z" as UTC, and is ~20x faster than strptime.
+    return datetime.fromisoformat(text)
 
 
 async def member_id(tx: Tx, user: UserRef, now: datetime) -> int:
@@ -25,18 +29,43 @@ async def member_id(tx: Tx, user: UserRef, now: datetime) -> int:
 
 
 async def member_row(tx: Tx, user: UserRef, now: datetime) -> tuple[int, str | None]:
-    """(id, own time zone or None), creating the member on first sight, in one round trip."""
+    """(id, own time zone or None), creating the member on first sight.
+
+    Remembered per process after the first commit, so a member's next events
+    skip the upsert unless their display name changed.
+    """
+    key = _member_key(user)
+    known = tx.recall(key)
+    if isinstance(known, KnownMember) and user.name in ("", known.name):
+        return known.id, known.timezone
     row = await tx.fetchone(
         "INSERT INTO members (platform, workspace, native_id, display_name, created_at) "
         "VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (platform, workspace, native_id) DO UPDATE SET "
         "display_name = CASE WHEN excluded.display_name = '' THEN display_name "
         "ELSE excluded.display_name END "
-        "RETURNING id, timezone",
+        "RETURNING id, timezone, display_name",
         (user.platform, user.workspace, user.id, user.name, to_db(now)),
     )
     assert row is not None
+    tx.learn(key, KnownMember(int(row[0]), row[1], row[2]))
     return int(row[0]), row[1]
+
+
+def forget_member(tx: Tx, user: UserRef) -> None:
+    """Call when the member's row changes (e.g. their time zone)."""
+    tx.forget(_member_key(user))
+
+
+@dataclass(frozen=True)
+class KnownMember:
+    id: int
+    timezone: str | None
+    name: str
+
+
+def _member_key(user: UserRef) -> tuple[str, str, str, str]:
+    return ("member", user.platform, user.workspace, user.id)
 
 
 async def claim_event(db: Database, key: str, now: datetime) -> bool:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.daily.config import ChannelConfig
-from bot.envelope import ChannelRef
-from bot.storage.common import from_db, to_db
+from bot.envelope import ChannelRef, UserRef
+from bot.storage.common import forget_member, from_db, to_db
 from bot.storage.db import Database, Row, Tx
 from bot.storage.ledger import forget_channel_zone
 
@@ -257,11 +257,11 @@ async def reclaim(tx: Tx, post: Post, now: datetime) -> bool:
     return changed == 1
 
 
-async def mark_posted(tx: Tx, sent: list[tuple[int, str, datetime]]) -> None:
-    """Record delivered posts (post id, platform reference, when): one statement for all."""
-    await tx.executemany(
+async def mark_posted(tx: Tx, post_id: int, ref: str, when: datetime) -> None:
+    """Record a delivered post and its platform reference."""
+    await tx.execute(
         "UPDATE daily_posts SET status = 'posted', posted_at = ?, post_ref = ? WHERE id = ?",
-        [(to_db(when), ref, post_id) for post_id, ref, when in sent],
+        (to_db(when), ref, post_id),
     )
 
 
@@ -398,8 +398,12 @@ async def claim_leaderboard_post(tx: Tx, channel_id: int, day: date, now: dateti
     return row is not None
 
 
-async def set_member_timezone(tx: Tx, member_id: int, zone: str) -> None:
-    await tx.execute("UPDATE members SET timezone = ? WHERE id = ?", (zone, member_id))
+async def set_member_timezone(tx: Tx, user: UserRef, zone: str) -> None:
+    await tx.execute(
+        "UPDATE members SET timezone = ? WHERE platform = ? AND workspace = ? AND native_id = ?",
+        (zone, user.platform, user.workspace, user.id),
+    )
+    forget_member(tx, user)
 
 
 async def member_timezone(db: Database | Tx, member_id: int) -> str | None:

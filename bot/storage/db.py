@@ -1,20 +1,30 @@
-"""One SQLite file through aiosqlite: WAL, foreign keys, one writer.
+"""One SQLite file: WAL, foreign keys, one writer, all on the event loop's thread.
 
-Reads go to their own connection (WAL lets them run beside a write). Every
-write is a *unit of work*: an async function handed a `Tx` and run inside one
-transaction by `Database.write`. Callers never BEGIN or COMMIT themselves, so
-the writer can later run several queued units in one transaction (group
-commit) without any caller changing.
+Every write is a *unit of work*: an async function handed a `Tx` and run inside
+one transaction by `Database.write`. Callers never BEGIN or COMMIT themselves.
+
+Statements run on the event loop's own thread through plain `sqlite3`
+connections (a writer, and a reader so reads never see a transaction still in
+progress). An indexed statement takes a few microseconds, and a WAL commit
+with `synchronous = NORMAL` is a `write()` without `fsync`; handing each one to
+a worker thread cost more than the statement itself (a ~30 us round trip plus
+event-loop work per hop, and a wait for the GIL after every hop). What can
+take long goes to aiosqlite's thread instead: WAL checkpoints, which `fsync`.
+A writer that finds the file locked by another process waits with
+`asyncio.sleep`, never by blocking the loop.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import json
+import logging
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+import time
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -22,110 +32,309 @@ T = TypeVar("T")
 Params = Sequence[Any] | dict[str, Any]
 Row = sqlite3.Row
 
+log = logging.getLogger(__name__)
+
 # WAL + synchronous=NORMAL: a commit survives a crash of the process; only a
 # power cut can lose the last commits. busy_timeout comes first so the other
 # pragmas already wait for a lock instead of failing.
+BUSY_TIMEOUT_S = 5.0
 _PRAGMAS = (
-    "PRAGMA busy_timeout = 5000",
+    f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}",
     "PRAGMA foreign_keys = ON",
     "PRAGMA synchronous = NORMAL",
 )
+# The writer must not wait inside SQLite (that would block the event loop), and
+# must not checkpoint after its own commits (a checkpoint fsyncs: milliseconds).
+_WRITER_PRAGMAS = (
+    "PRAGMA busy_timeout = 0",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA synchronous = NORMAL",
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA wal_autocheckpoint = 0",
+)
+CHECKPOINT_EVERY_S = 1.0
+MEMO_LIMIT = 100_000
+Memo = dict[Hashable, object]
 
 
-class _Queries:
-    """Read helpers shared by the read connection and transactions.
+class _Statements:
+    """Reads and writes on a connection the caller's thread owns.
 
-    Each call is one round trip to the connection's thread (execute_fetchall),
-    never execute + fetch + close: the hops, not SQLite, dominate a request.
+    The methods are async so a unit of work reads the same whichever
+    connection it runs on, but they never suspend: a unit that only talks to
+    its `Tx` runs from BEGIN to COMMIT without letting anything else in.
+    Rows are fetched whole so no statement is left half-stepped at COMMIT.
     """
 
-    _conn: aiosqlite.Connection
+    _sync: sqlite3.Connection
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        return list(await self._conn.execute_fetchall(sql, params))
+        return self._sync.execute(sql, params).fetchall()
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        rows = await self._conn.execute_fetchall(sql, params)
-        return next(iter(rows), None)
+        rows = self._sync.execute(sql, params).fetchall()
+        return rows[0] if rows else None
 
     async def fetchval(self, sql: str, params: Params = (), default: Any = None) -> Any:
         row = await self.fetchone(sql, params)
         return default if row is None else row[0]
 
 
-class Tx(_Queries):
+class Tx(_Statements):
     """The open write transaction a unit of work runs in.
 
-    `cache` is the database's small per-process memo (e.g. channel zones), for
-    values that only change through this process's own writes.
+    It also reaches the database's per-process memo (e.g. channel zones,
+    member ids): values that only change through this process's own writes.
+    What a unit `learn`s counts only once its batch commits, so a rolled-back
+    unit can never leave behind the id of a row that does not exist.
     """
 
-    def __init__(self, conn: aiosqlite.Connection, cache: dict[object, object]) -> None:
-        self._conn = conn
-        self.cache = cache
+    def __init__(self, conn: sqlite3.Connection, memo: Memo, batch: _Batch) -> None:
+        self._sync = conn
+        self._memo = memo
+        self._batch = batch
+        self.learned: dict[Hashable, object] = {}
+        self.appends: dict[str, list[Sequence[Any]]] = {}
+
+    def recall(self, key: Hashable) -> object | None:
+        return self.learned.get(key, self._batch.learned.get(key, self._memo.get(key)))
+
+    def learn(self, key: Hashable, value: object) -> None:
+        self.learned[key] = value
+
+    def forget(self, key: Hashable) -> None:
+        for known in (self.learned, self._batch.learned, self._memo):
+            known.pop(key, None)
+
+    def append_at_commit(self, bulk_insert: str, row: Sequence[Any]) -> None:
+        """Queue `row` for `bulk_insert`, run once per batch just before COMMIT.
+
+        For append-only rows that nothing reads back inside the transaction
+        (the points ledger): `bulk_insert` takes every queued row as one JSON
+        array parameter (`json_each(?)`), so a batch's rows, and the triggers
+        they fire, cost one statement off the event loop's thread instead of
+        one on it per row. Rows keep the order they were queued in.
+        """
+        self.appends.setdefault(bulk_insert, []).append(row)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement that returns no rows; returns lastrowid (for INSERTs) or 0."""
-        cursor = await self._conn.execute(sql, params)  # a finished DML cursor holds no lock
-        return cursor.lastrowid or 0
+        return self._sync.execute(sql, params).lastrowid or 0
 
     async def execute_rowcount(self, sql: str, params: Params = ()) -> int:
-        cursor = await self._conn.execute(sql, params)
-        return cursor.rowcount
+        return self._sync.execute(sql, params).rowcount
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        await self._conn.executemany(sql, rows)
+        self._sync.executemany(sql, rows)
 
 
-class Database(_Queries):
-    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
+class _Batch:
+    """Units of work sharing one transaction, and what they wait for at COMMIT."""
+
+    def __init__(self) -> None:
+        self.committed: list[asyncio.Future[None]] = []
+        self.appends: dict[str, list[Sequence[Any]]] = {}
+        self.learned: dict[Hashable, object] = {}
+
+    def add(self, tx: Tx) -> asyncio.Future[None]:
+        for bulk_insert, rows in tx.appends.items():
+            self.appends.setdefault(bulk_insert, []).extend(rows)
+        self.learned.update(tx.learned)
+        committed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.committed.append(committed)
+        return committed
+
+
+class Database(_Statements):
+    """Reads and writes on the loop's thread; checkpoints on aiosqlite's."""
+
+    def __init__(
+        self,
+        writer: sqlite3.Connection,
+        reader: sqlite3.Connection,
+        checkpointer: aiosqlite.Connection | None,
+    ) -> None:
         self._writer = writer
-        self._conn = reader
+        self._sync = reader  # the writer itself for ":memory:"
+        self._checkpointer = checkpointer  # None for ":memory:": no WAL to copy back
         self._write_lock = asyncio.Lock()
-        self.cache: dict[object, object] = {}
+        self._batch: _Batch | None = None  # open transaction, not yet committed
+        self._committer: asyncio.Task[None] | None = None
+        # COMMIT runs here for a file (None for ":memory:", whose reads share the writer).
+        self._commit_thread = (
+            None
+            if checkpointer is None
+            else ThreadPoolExecutor(max_workers=1, thread_name_prefix="studybot-commit")
+        )
+        self._checkpoint: asyncio.Task[None] | None = None
+        self._last_checkpoint = time.monotonic()
+        self.memo: Memo = {}
         self.path: str = ""
 
     @classmethod
     async def open(cls, path: Path | str) -> Database:
         location = str(path)
-        if location != ":memory:":
-            Path(location).parent.mkdir(parents=True, exist_ok=True)
-        writer = await _connect(location, wal=True)
-        try:
+        if location == ":memory:":
             # A second connection to ":memory:" would be a different database.
-            reader = writer if location == ":memory:" else await _connect(location)
+            writer = await _connect(location, _WRITER_PRAGMAS)
+            return cls._at(location, writer, writer, None)
+        Path(location).parent.mkdir(parents=True, exist_ok=True)
+        opened: list[sqlite3.Connection] = []
+        try:
+            opened.append(await _connect(location, _WRITER_PRAGMAS))
+            opened.append(await _connect(location, _PRAGMAS))
+            checkpointer = await _connect_checkpointer(location)
         except BaseException:
-            await writer.close()
+            for conn in opened:
+                conn.close()
             raise
-        db = cls(writer, reader)
+        return cls._at(location, opened[0], opened[1], checkpointer)
+
+    @classmethod
+    def _at(
+        cls,
+        location: str,
+        writer: sqlite3.Connection,
+        reader: sqlite3.Connection,
+        checkpointer: aiosqlite.Connection | None,
+    ) -> Database:
+        db = cls(writer, reader, checkpointer)
         db.path = location
         return db
 
     async def close(self) -> None:
-        if self._conn is not self._writer:
-            await self._conn.close()
-        await self._writer.close()
+        if self._committer is not None:
+            await self._committer  # commits what is still pending
+        async with self._write_lock:
+            if self._checkpoint is not None:
+                await asyncio.gather(self._checkpoint, return_exceptions=True)
+            if self._checkpointer is not None:
+                await self._checkpointer.close()
+            if self._sync is not self._writer:
+                self._sync.close()
+            self._writer.close()  # the last connection out checkpoints and removes the WAL
+        if self._commit_thread is not None:
+            self._commit_thread.shutdown()
 
+    # -- writes ----------------------------------------------------------------
     async def write(self, work: Callable[[Tx], Awaitable[T]]) -> T:
-        """Run `work` in one transaction; commit if it returns, roll back if it raises.
+        """Run `work` atomically and return its result once it is committed.
 
-        Cancellation counts as raising: the transaction is rolled back and the
-        connection stays usable.
+        Units that start in the same turn of the event loop share one
+        transaction (group commit: one WAL write for the burst), each inside
+        its own savepoint. A unit that raises, or is cancelled while it runs,
+        is rolled back alone and its error reaches only its caller; the others
+        commit. A caller cancelled after its unit finished may still see it
+        committed, as with any cancellation that lands just after a COMMIT.
         """
         async with self._write_lock:
-            await self._writer.execute("BEGIN IMMEDIATE")
+            batch = await self._open_batch() if self._batch is None else self._batch
+            self._writer.execute("SAVEPOINT unit")
+            tx = Tx(self._writer, self.memo, batch)
             try:
-                result = await work(Tx(self._writer, self.cache))
-                await self._writer.execute("COMMIT")
-            except BaseException:
-                await asyncio.shield(self._rollback())
+                result = await work(tx)
+                self._writer.execute("RELEASE unit")
+            except BaseException as error:
+                self._undo_unit(batch, error)
                 raise
-            return result
+            committed = batch.add(tx)
+        await committed
+        return result
 
-    async def _rollback(self) -> None:
-        # OperationalError: the COMMIT went through before the cancellation reached us.
-        with contextlib.suppress(sqlite3.OperationalError):
-            await self._writer.execute("ROLLBACK")
+    async def _open_batch(self) -> _Batch:
+        await self._begin()
+        batch = self._batch = _Batch()
+        # The commit runs after every task already waiting to run this turn has
+        # had its go; the lock makes it wait for a unit that is suspended.
+        self._committer = asyncio.get_running_loop().create_task(self._commit(batch))
+        return batch
+
+    async def _commit(self, batch: _Batch) -> None:
+        async with self._write_lock:
+            if self._batch is not batch:
+                return  # already ended: aborted by an error
+            self._batch = None
+            try:
+                if self._commit_thread is None:
+                    self._finish(batch.appends)
+                else:
+                    # The loop goes on with other requests while SQLite works.
+                    await asyncio.get_running_loop().run_in_executor(
+                        self._commit_thread, self._finish, batch.appends
+                    )
+            except sqlite3.Error as error:
+                self._fail(batch, error)
+                return
+        self._remember(batch.learned)
+        for committed in batch.committed:
+            if not committed.done():
+                committed.set_result(None)
+        self._maybe_checkpoint()
+
+    def _remember(self, learned: Memo) -> None:
+        if len(self.memo) + len(learned) > MEMO_LIMIT:
+            self.memo.clear()  # bounded memory; the next lookups refill what is still used
+        self.memo.update(learned)
+
+    def _finish(self, appends: dict[str, list[Sequence[Any]]]) -> None:
+        for bulk_insert, rows in appends.items():
+            self._writer.execute(bulk_insert, (json.dumps(rows),))
+        self._writer.execute("COMMIT")
+
+    def _undo_unit(self, batch: _Batch, error: BaseException) -> None:
+        if self._writer.in_transaction:
+            try:
+                self._writer.execute("ROLLBACK TO unit")
+                self._writer.execute("RELEASE unit")
+                return
+            except sqlite3.Error:
+                pass
+        # SQLite ended the whole transaction (it does on I/O errors, a full
+        # disk...): the batch's earlier units are lost too, so say so to them.
+        self._batch = None
+        self._fail(batch, error)
+
+    def _fail(self, batch: _Batch, error: BaseException) -> None:
+        if self._writer.in_transaction:
+            self._writer.execute("ROLLBACK")
+        failure = sqlite3.OperationalError(f"rolled back, with the unit that failed: {error}")
+        for committed in batch.committed:
+            if not committed.done():
+                committed.set_exception(failure)
+
+    async def _begin(self) -> None:
+        """BEGIN IMMEDIATE; while another process holds the lock, wait without blocking the loop."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        pause = 0.001
+        while True:
+            try:
+                self._writer.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if error.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                    raise
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.05)
+
+    def _maybe_checkpoint(self) -> None:
+        """Copy the WAL back into the file about once a second, on the reader's thread."""
+        if self._checkpointer is None or self._checkpoint is not None:
+            return
+        now = time.monotonic()
+        if now - self._last_checkpoint < CHECKPOINT_EVERY_S:
+            return
+        self._last_checkpoint = now
+        self._checkpoint = asyncio.get_running_loop().create_task(self._run_checkpoint())
+
+    async def _run_checkpoint(self) -> None:
+        assert self._checkpointer is not None
+        try:
+            # PASSIVE: copies what no reader still needs and never waits for anyone.
+            await self._checkpointer.execute_fetchall("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error as error:
+            log.warning("WAL checkpoint failed (will retry): %s", error)
+        finally:
+            self._checkpoint = None
 
     async def execute_script_in_tx(self, statements: list[str], after: str) -> None:
         """Used by migrations: statements plus `after`, all in one transaction."""
@@ -138,49 +347,39 @@ class Database(_Queries):
         await self.write(apply)
 
 
-async def _connect(location: str, wal: bool = False) -> aiosqlite.Connection:
-    conn = await aiosqlite.connect(location, isolation_level=None)
+async def _connect(location: str, pragmas: tuple[str, ...]) -> sqlite3.Connection:
+    # check_same_thread off: the writer COMMITs on the commit thread; the
+    # write lock, not the thread, keeps its users apart.
+    conn = sqlite3.connect(location, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
     try:
-        conn.row_factory = sqlite3.Row
-        for pragma in (*_PRAGMAS, "PRAGMA journal_mode = WAL") if wal else _PRAGMAS:
-            async with conn.execute(pragma):
-                pass
+        await _apply_pragmas(conn, pragmas)
     except BaseException:
-        await conn.close()  # else its worker thread keeps the process alive
+        conn.close()
         raise
     return conn
 
 
-class GroupCommit(Generic[T]):
-    """Writes of one kind from many tasks, committed together.
+async def _apply_pragmas(conn: sqlite3.Connection, pragmas: tuple[str, ...]) -> None:
+    """Switching to WAL needs the file to itself; another process may hold it a moment."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    for pragma in pragmas:
+        while True:
+            try:
+                conn.execute(pragma).fetchall()
+                break
+            except sqlite3.OperationalError as error:
+                if error.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                    raise
+            await asyncio.sleep(0.005)
 
-    Each `add` waits until its item is durable. Whoever finds no flush under
-    way writes everything queued so far in one transaction, so a burst of N
-    concurrent adds costs a handful of round trips instead of N transactions.
-    """
 
-    def __init__(self, db: Database, write_all: Callable[[Tx, list[T]], Awaitable[None]]) -> None:
-        self.db = db
-        self.write_all = write_all
-        self.pending: list[tuple[T, asyncio.Future[None]]] = []
-        self.flushing = asyncio.Lock()
-
-    async def add(self, item: T) -> None:
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.pending.append((item, done))
-        async with self.flushing:
-            if not done.done():
-                await self._flush()
-        await done
-
-    async def _flush(self) -> None:
-        batch, self.pending = self.pending, []
-        try:
-            await self.db.write(lambda tx: self.write_all(tx, [item for item, _ in batch]))
-        except BaseException as error:
-            for _, done in batch:
-                if not done.done():
-                    done.set_exception(error)
-            raise
-        for _, done in batch:
-            done.set_result(None)
+async def _connect_checkpointer(location: str) -> aiosqlite.Connection:
+    conn = await aiosqlite.connect(location, isolation_level=None)
+    try:
+        async with conn.execute(_PRAGMAS[0]):  # busy_timeout
+            pass
+    except BaseException:
+        await conn.close()  # else its worker thread keeps the process alive
+        raise
+    return conn

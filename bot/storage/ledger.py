@@ -29,16 +29,26 @@ def month_key(day: date) -> str:
 async def _channel_zone(tx: Tx, channel_id: int) -> ZoneInfo:
     """The channel's zone, remembered per database until the channel is saved again."""
     key = ("zone", channel_id)
-    if key not in tx.cache:
+    zone = tx.recall(key)
+    if not isinstance(zone, ZoneInfo):
         name = await tx.fetchval("SELECT timezone FROM channels WHERE id = ?", (channel_id,))
-        tx.cache[key] = ZoneInfo(name or "UTC")
-    zone = tx.cache[key]
-    assert isinstance(zone, ZoneInfo)
+        zone = ZoneInfo(name or "UTC")
+        tx.learn(key, zone)
     return zone
 
 
 def forget_channel_zone(tx: Tx, channel_id: int) -> None:
-    tx.cache.pop(("zone", channel_id), None)
+    tx.forget(("zone", channel_id))
+
+
+# Every ledger row of a batch in one statement (see Tx.append_at_commit).
+_BULK_INSERT = (
+    "INSERT INTO ledger (member_id, channel_id, kind, points, area, ref, created_at, week, month) "
+    "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+    "json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'), "
+    "json_extract(value, '$[5]'), json_extract(value, '$[6]'), json_extract(value, '$[7]'), "
+    "json_extract(value, '$[8]') FROM json_each(?) ORDER BY key"
+)
 
 
 async def add_points(
@@ -51,15 +61,13 @@ async def add_points(
     area: str | None = None,
     ref: str = "",
 ) -> None:
+    """Append a ledger row; it is written, and the standings follow, when the batch commits."""
     week = month = ""
     if channel_id is not None:
         local = now.astimezone(await _channel_zone(tx, channel_id)).date()
         week, month = week_key(local), month_key(local)
-    await tx.execute(
-        "INSERT INTO ledger (member_id, channel_id, kind, points, area, ref, created_at, "
-        "week, month) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (member_id, channel_id, kind, points, area, ref, to_db(now), week, month),
-    )
+    row = (member_id, channel_id, kind, points, area, ref, to_db(now), week, month)
+    tx.append_at_commit(_BULK_INSERT, row)
 
 
 @dataclass(frozen=True)
