@@ -86,54 +86,83 @@ async def new_app(folder: Path, name: str) -> tuple[Studybot, MemoryAdapter]:
     return app, MemoryAdapter(app)
 
 
-async def run_concurrently(calls: list[Callable[[], Awaitable[object]]], limit: int) -> float:
-    """Run the calls with at most `limit` in flight; returns the wall time."""
+async def run_concurrently(
+    calls: list[Callable[[list[float]], Awaitable[None]]], limit: int, into: list[float]
+) -> float:
+    """Run the calls with at most `limit` in flight, timing each into `into`; the wall time."""
     queue = list(reversed(calls))
     began = time.perf_counter()
 
     async def worker() -> None:
         while queue:
-            await queue.pop()()
+            await queue.pop()(into)
 
     await asyncio.gather(*(worker() for _ in range(limit)))
     return time.perf_counter() - began
 
 
 async def bench_events(folder: Path, size: dict[str, int]) -> dict[str, object]:
-    """Answer submissions, then votes, from many concurrent members, each durable before reply."""
+    """Answer submissions, votes and quiz answers from many concurrent members.
+
+    Each event goes through the whole core path and is durable before its
+    reply. The three kinds run one after the other, each with `concurrency`
+    events in flight.
+    """
     app, bot = await new_app(folder, "events")
     try:
         await bot.command("admin", "/studybot setup time:09:00 timezone:UTC", admin=True)
         await bot.command("admin", "/studybot post-now", admin=True)
         members = [f"m{i}" for i in range(size["members"])]
-        answer_times: list[float] = []
-        answers = [
-            (lambda m=m: timed(lambda: bot.command(m, f"/answer answer from {m}"), answer_times))
-            for m in members
+        timings: dict[str, list[float]] = {"answers": [], "votes": [], "quiz_answers": []}
+        walls = [
+            await run_concurrently(
+                [timing(lambda m=m: bot.command(m, f"/answer answer from {m}")) for m in members],
+                size["concurrency"],
+                timings["answers"],
+            )
         ]
-        answer_wall = await run_concurrently(answers, size["concurrency"])
         await bot.command("admin", "/studybot reveal-now", admin=True)
         ids = [r[0] for r in await app.db.fetchall("SELECT id FROM answers ORDER BY id")]
-        vote_times: list[float] = []
-
-        def vote(i: int) -> Callable[[], Awaitable[object]]:
-            event = ButtonPress(
-                bot.context(members[i], "general"), action_id("vote", ids[(i + 1) % len(ids)])
+        votes = [
+            ButtonPress(bot.context(m, "general"), action_id("vote", ids[(i + 1) % len(ids)]))
+            for i, m in enumerate(members)
+        ]
+        walls.append(
+            await run_concurrently(
+                [timing(lambda e=e: app.handle(e)) for e in votes],
+                size["concurrency"],
+                timings["votes"],
             )
-            return lambda: timed(lambda: app.handle(event), vote_times)
-
-        vote_wall = await run_concurrently(
-            [vote(i) for i in range(len(members))], size["concurrency"]
         )
-        everything = answer_times + vote_times
+        presses = [await first_quiz_option(bot, m) for m in members]
+        walls.append(
+            await run_concurrently(
+                [timing(lambda e=e: app.handle(e)) for e in presses],
+                size["concurrency"],
+                timings["quiz_answers"],
+            )
+        )
+        everything = [t for samples in timings.values() for t in samples]
         return {
-            "answers": Latencies(answer_times).summary(),
-            "votes": Latencies(vote_times).summary(),
-            "events_per_s": len(everything) / (answer_wall + vote_wall),
+            **{kind: Latencies(samples).summary() for kind, samples in timings.items()},
+            "events_per_s": len(everything) / sum(walls),
             **{f"all_{k}": v for k, v in Latencies(everything).summary().items()},
         }
     finally:
         await app.close()
+
+
+def timing(call: Callable[[], Awaitable[object]]) -> Callable[[list[float]], Awaitable[None]]:
+    return lambda into: timed(call, into)
+
+
+async def first_quiz_option(bot: MemoryAdapter, member: str) -> ButtonPress:
+    """Start a private quiz for `member`; the press of the first option of its question."""
+    for reply in await bot.command(member, "/quiz"):
+        for button in reply.all_buttons() if isinstance(reply, Message) else ():
+            if button.action_id.startswith(action_id("quiz-answer")):
+                return ButtonPress(bot.context(member, "general"), button.action_id)
+    raise AssertionError(f"/quiz showed {member} no options")
 
 
 def bench_raw_sqlite(folder: Path, commits: int) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.storage.common import from_db, to_db
@@ -18,10 +19,12 @@ _EPOCH = "0000"  # sorts before every stored time: "all time"
 ALL_TIME = "all"
 
 
+@lru_cache(maxsize=64)
 def week_key(day: date) -> str:
     return "w" + (day - timedelta(days=day.weekday())).isoformat()
 
 
+@lru_cache(maxsize=64)
 def month_key(day: date) -> str:
     return f"m{day:%Y-%m}"
 
