@@ -18,7 +18,6 @@ from bot.bank import json_schema, load_bank, stats_table
 from bot.dispatch import new_incident_id
 from bot.errors import BankError, StudybotError
 from bot.resources import questions_dir
-from bot.runtime import tune_interpreter
 from bot.scheduler import Scheduler
 from bot.settings import Settings, load_settings
 
@@ -74,7 +73,6 @@ def questions_command(args: argparse.Namespace) -> int:
 
 
 async def _run(settings: Settings, force_console: bool) -> None:
-    tune_interpreter()
     app = await Studybot.create(settings)
     scheduler = Scheduler(app)
     try:

@@ -30,7 +30,6 @@ from bot.bank import AREAS
 from bot.clock import FakeClock
 from bot.envelope import ButtonPress, ChannelRef, CommandInvocation, Message, PostRef
 from bot.registry import action_id
-from bot.runtime import tune_interpreter
 from bot.settings import Settings
 from bot.storage import Tx, ledger
 from bot.storage.common import member_id
@@ -394,7 +393,6 @@ def main() -> None:
     parser.add_argument("--size", choices=sorted(SIZES), default="full")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/latest.json"))
     args = parser.parse_args()
-    tune_interpreter()  # as `studybot run` does
     results = asyncio.run(run(args.size))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -169,6 +169,7 @@ class Database(_Statements):
         self._checkpoint: asyncio.Task[None] | None = None
         self._last_checkpoint = time.monotonic()
         self.memo: Memo = {}
+        self.commits = 0  # transactions committed by this process (tests and diagnostics)
         self.path: str = ""
 
     @classmethod
@@ -265,6 +266,7 @@ class Database(_Statements):
             except sqlite3.Error as error:
                 self._fail(batch, error)
                 return
+            self.commits += 1
         self._remember(batch.learned)
         for committed in batch.committed:
             if not committed.done():

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -71,3 +72,96 @@ async def test_concurrent_writers_are_serialised(db: Database) -> None:
     await asyncio.gather(*(db.write(add) for _ in range(20)))
     bodies = sorted(int(r[0]) for r in await db.fetchall("SELECT body FROM notes"))
     assert bodies == list(range(20))
+
+
+async def test_units_started_in_the_same_turn_share_one_commit(db: Database) -> None:
+    before = db.commits
+    await asyncio.gather(
+        *(
+            db.write(lambda tx, i=i: tx.execute("INSERT INTO notes VALUES (?)", (str(i),)))
+            for i in range(20)
+        )  # type: ignore[misc]
+    )
+    assert db.commits == before + 1
+    assert await count(db) == 20
+
+
+async def test_a_failing_unit_is_rolled_back_alone_and_its_neighbours_commit(db: Database) -> None:
+    async def fails(tx: Tx) -> None:
+        await tx.execute("INSERT INTO notes VALUES ('doomed')")
+        raise ValueError("boom")
+
+    results = await asyncio.gather(
+        db.write(lambda tx: tx.execute("INSERT INTO notes VALUES ('before')")),
+        db.write(fails),
+        db.write(lambda tx: tx.execute("INSERT INTO notes VALUES ('after')")),
+        return_exceptions=True,
+    )
+    assert isinstance(results[1], ValueError)
+    assert not isinstance(results[0], BaseException) and not isinstance(results[2], BaseException)
+    assert sorted(r[0] for r in await db.fetchall("SELECT body FROM notes")) == ["after", "before"]
+
+
+async def test_what_a_unit_learns_is_remembered_only_once_committed(db: Database) -> None:
+    async def learn_then_fail(tx: Tx) -> None:
+        tx.learn("rolled back", 1)
+        raise ValueError("boom")
+
+    async def learn(tx: Tx) -> None:
+        tx.learn("kept", 2)
+        assert tx.recall("kept") == 2  # the unit sees its own
+
+    with pytest.raises(ValueError, match="boom"):
+        await db.write(learn_then_fail)
+    await db.write(learn)
+
+    async def recall(tx: Tx) -> tuple[object, object]:
+        return tx.recall("rolled back"), tx.recall("kept")
+
+    assert await db.write(recall) == (None, 2)
+
+
+async def test_a_file_locked_by_another_process_is_waited_for_without_blocking_the_loop(
+    db: Database,
+) -> None:
+    other = sqlite3.connect(db.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.005)
+            ticks += 1
+
+    ticker = asyncio.create_task(tick())
+    asyncio.get_running_loop().call_later(0.2, other.execute, "COMMIT")
+    try:
+        await db.write(lambda tx: tx.execute("INSERT INTO notes VALUES ('waited')"))
+    finally:
+        ticker.cancel()
+        other.close()
+    assert await count(db) == 1
+    assert ticks >= 10  # the loop kept running while the write waited for the lock
+
+
+async def test_points_queued_at_commit_reach_the_ledger_in_order(db: Database) -> None:
+    rows = (
+        "INSERT INTO notes (body) SELECT json_extract(value, '$[0]') FROM json_each(?) ORDER BY key"
+    )
+
+    async def queue(tx: Tx, body: str) -> None:
+        tx.append_at_commit(rows, (body,))
+
+    await asyncio.gather(*(db.write(lambda tx, b=b: queue(tx, b)) for b in "abc"))  # type: ignore[misc]
+    assert [r[0] for r in await db.fetchall("SELECT body FROM notes ORDER BY rowid")] == list("abc")
+
+
+async def test_an_in_memory_database_reads_what_it_wrote() -> None:
+    memory = await Database.open(":memory:")
+    try:
+        await memory.write(lambda tx: tx.execute("CREATE TABLE t (x INTEGER)"))
+        await memory.write(lambda tx: tx.execute("INSERT INTO t VALUES (7)"))
+        assert await memory.fetchval("SELECT x FROM t") == 7
+    finally:
+        await memory.close()
