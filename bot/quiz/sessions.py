@@ -71,10 +71,12 @@ def choose_questions(
     rng: random.Random, pool: list[Question], seen: set[str], count: int
 ) -> list[str]:
     """Questions the member has not met yet come first, in random order."""
-    shuffled = list(pool)
-    rng.shuffle(shuffled)
-    shuffled.sort(key=lambda question: question.id in seen)  # stable: keeps the shuffle
-    return [question.id for question in shuffled[:count]]
+    fresh = [question.id for question in pool if question.id not in seen]
+    chosen = rng.sample(fresh, min(count, len(fresh)))
+    if len(chosen) < count:
+        met = [question.id for question in pool if question.id in seen]
+        chosen += rng.sample(met, min(count - len(chosen), len(met)))
+    return chosen
 
 
 def _pool(app: Studybot, request: QuizRequest) -> list[Question]:
