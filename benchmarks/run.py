@@ -380,12 +380,31 @@ def table(results: dict[str, object]) -> str:
     for name, (value, met) in verdicts(results).items():
         op, target = TARGETS[name]
         lines.append(f"{name:<24}{value:>14,.2f}  {op}{target:>8,}  {'yes' if met else 'NO'}")
-    lines.append("")
-    lines.append(
-        f"raw sqlite3 one-row commits/s: {results['raw_sqlite_commits_per_s']:,.0f}; "
-        f"core events / raw commits: {results['core_vs_raw_ratio']:.2f}"
-    )
+    lines += ["", *details(results)]
     return "\n".join(lines)
+
+
+def details(results: dict[str, object]) -> list[str]:
+    """Every latency's p50/p99, and the figures behind the verdicts."""
+    events, boards, fanout = results["events"], results["leaderboard"], results["fanout"]
+    assert isinstance(events, dict) and isinstance(boards, dict) and isinstance(fanout, dict)
+    lines = [f"{'latency':<24}{'p50 ms':>10}{'p99 ms':>10}{'count':>8}"]
+    kinds = {kind: events[kind] for kind in ("answers", "votes", "quiz_answers")}
+    everything = {"count": events["all_count"], "p50_ms": events["all_p50_ms"]}
+    kinds["all events"] = {**everything, "p99_ms": events["all_p99_ms"]}
+    kinds.update({f"leaderboard {window}": figures for window, figures in boards.items()})
+    for label, figures in kinds.items():
+        lines.append(
+            f"{label:<24}{figures['p50_ms']:>10.2f}{figures['p99_ms']:>10.2f}{figures['count']:>8}"
+        )
+    lines += [
+        "",
+        f"raw sqlite3 one-row commits/s: {results['raw_sqlite_commits_per_s']:,.0f}; "
+        f"core events / raw commits: {results['core_vs_raw_ratio']:.2f}",
+        f"fan-out: {fanout['posted']:,} of {fanout['channels']:,} channels posted in "
+        f"{fanout['seconds']:.2f} s against a bound of {fanout['bound_seconds']:.2f} s",
+    ]
+    return lines
 
 
 def main() -> None:

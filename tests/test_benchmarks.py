@@ -23,9 +23,13 @@ def test_the_suite_runs_at_a_tiny_size_and_writes_every_figure(tmp_path: Path) -
     figures = json.loads(out.read_text())
     assert figures["events"]["answers"]["count"] == 50
     assert figures["events"]["votes"]["count"] == 50
+    assert figures["events"]["quiz_answers"]["count"] == 50
     assert set(figures["leaderboard"]) == {"week", "month", "all", "area"}
     assert figures["fanout"]["posted"] == figures["fanout"]["channels"] == 50
     assert figures["raw_sqlite_commits_per_s"] > 0
     assert figures["buddies"]["members"] == 100
     for name in ("events_per_s", "leaderboard_p99_ms", "startup_s", "idle_rss_mb"):
         assert name in result.stdout
+    for latency in ("answers", "votes", "quiz_answers", "all events", "leaderboard area"):
+        assert latency in result.stdout  # with its p50 and p99
+    assert "against a bound of" in result.stdout
