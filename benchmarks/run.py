@@ -39,6 +39,7 @@ SIZES = {
     "tiny": {
         "members": 50,
         "concurrency": 10,
+        "light_concurrency": 3,
         "ledger_members": 500,
         "ledger_rows": 5_000,
         "channels": 50,
@@ -49,6 +50,7 @@ SIZES = {
     "full": {
         "members": 5_000,
         "concurrency": 200,
+        "light_concurrency": 50,
         "ledger_members": 100_000,
         "ledger_rows": 1_000_000,
         "channels": 5_000,
@@ -100,14 +102,16 @@ async def run_concurrently(
     return time.perf_counter() - began
 
 
-async def bench_events(folder: Path, size: dict[str, int]) -> dict[str, object]:
+async def bench_events(
+    folder: Path, size: dict[str, int], in_flight: int, name: str = "events"
+) -> dict[str, object]:
     """Answer submissions, votes and quiz answers from many concurrent members.
 
     Each event goes through the whole core path and is durable before its
     reply. The three kinds run one after the other, each with `concurrency`
     events in flight.
     """
-    app, bot = await new_app(folder, "events")
+    app, bot = await new_app(folder, name)
     try:
         await bot.command("admin", "/studybot setup time:09:00 timezone:UTC", admin=True)
         await bot.command("admin", "/studybot post-now", admin=True)
@@ -116,7 +120,7 @@ async def bench_events(folder: Path, size: dict[str, int]) -> dict[str, object]:
         walls = [
             await run_concurrently(
                 [timing(lambda m=m: bot.command(m, f"/answer answer from {m}")) for m in members],
-                size["concurrency"],
+                in_flight,
                 timings["answers"],
             )
         ]
@@ -129,7 +133,7 @@ async def bench_events(folder: Path, size: dict[str, int]) -> dict[str, object]:
         walls.append(
             await run_concurrently(
                 [timing(lambda e=e: app.handle(e)) for e in votes],
-                size["concurrency"],
+                in_flight,
                 timings["votes"],
             )
         )
@@ -137,12 +141,13 @@ async def bench_events(folder: Path, size: dict[str, int]) -> dict[str, object]:
         walls.append(
             await run_concurrently(
                 [timing(lambda e=e: app.handle(e)) for e in presses],
-                size["concurrency"],
+                in_flight,
                 timings["quiz_answers"],
             )
         )
         everything = [t for samples in timings.values() for t in samples]
         return {
+            "in_flight": in_flight,
             **{kind: Latencies(samples).summary() for kind, samples in timings.items()},
             "events_per_s": len(everything) / sum(walls),
             **{f"all_{k}": v for k, v in Latencies(everything).summary().items()},
@@ -356,7 +361,10 @@ async def run(size_name: str) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         results: dict[str, object] = {"size": size_name, "machine": machine()}
-        results["events"] = await bench_events(folder, size)
+        results["events"] = await bench_events(folder, size, size["concurrency"])
+        results["events_light"] = await bench_events(
+            folder, size, size["light_concurrency"], "events-light"
+        )
         raw = bench_raw_sqlite(folder, size["raw_commits"])
         results["raw_sqlite_commits_per_s"] = raw
         results["core_vs_raw_ratio"] = results["events"]["events_per_s"] / raw  # type: ignore[index]
@@ -388,14 +396,22 @@ def details(results: dict[str, object]) -> list[str]:
     """Every latency's p50/p99, and the figures behind the verdicts."""
     events, boards, fanout = results["events"], results["leaderboard"], results["fanout"]
     assert isinstance(events, dict) and isinstance(boards, dict) and isinstance(fanout, dict)
-    lines = [f"{'latency':<24}{'p50 ms':>10}{'p99 ms':>10}{'count':>8}"]
-    kinds = {kind: events[kind] for kind in ("answers", "votes", "quiz_answers")}
-    everything = {"count": events["all_count"], "p50_ms": events["all_p50_ms"]}
-    kinds["all events"] = {**everything, "p99_ms": events["all_p99_ms"]}
+    lines = [f"{'latency':<30}{'p50 ms':>10}{'p99 ms':>10}{'count':>8}"]
+    kinds = {
+        f"{kind}, {events['in_flight']} in flight": events[kind]
+        for kind in ("answers", "votes", "quiz_answers")
+    }
+    for run in (events, results.get("events_light")):  # the same events under two loads
+        if isinstance(run, dict):
+            kinds[f"all events, {run['in_flight']} in flight"] = {
+                "count": run["all_count"],
+                "p50_ms": run["all_p50_ms"],
+                "p99_ms": run["all_p99_ms"],
+            }
     kinds.update({f"leaderboard {window}": figures for window, figures in boards.items()})
     for label, figures in kinds.items():
         lines.append(
-            f"{label:<24}{figures['p50_ms']:>10.2f}{figures['p99_ms']:>10.2f}{figures['count']:>8}"
+            f"{label:<30}{figures['p50_ms']:>10.2f}{figures['p99_ms']:>10.2f}{figures['count']:>8}"
         )
     lines += [
         "",
