@@ -8,7 +8,7 @@ import pytest
 from bot.errors import SchemaError
 from bot.resources import migrations_dir
 from bot.storage import Database, migrate, schema_version
-from bot.storage.migrate import discover, split_statements
+from bot.storage.migrations import discover, split_statements
 
 
 async def test_all_migrations_apply_to_an_empty_database(tmp_path: Path) -> None:
