@@ -362,18 +362,21 @@ async def vote_target(db: Database | Tx, answer_id: int) -> VoteTarget | None:
 
 
 async def toggle_vote(tx: Tx, answer_id: int, voter_id: int, now: datetime) -> bool:
-    """Add the vote, or withdraw it if it exists; True when the vote now stands."""
-    withdrawn = await tx.fetchone(
-        "DELETE FROM votes WHERE answer_id = ? AND voter_id = ? RETURNING 1",
-        (answer_id, voter_id),
-    )
-    if withdrawn:
-        return False
-    await tx.execute(
-        "INSERT INTO votes (answer_id, voter_id, created_at) VALUES (?, ?, ?)",
+    """Add the vote, or withdraw it if it exists; True when the vote now stands.
+
+    Insert first: a new vote, the usual case, is then one statement.
+    """
+    added = await tx.fetchone(
+        "INSERT INTO votes (answer_id, voter_id, created_at) VALUES (?, ?, ?) "
+        "ON CONFLICT DO NOTHING RETURNING 1",
         (answer_id, voter_id, to_db(now)),
     )
-    return True
+    if added:
+        return True
+    await tx.execute(
+        "DELETE FROM votes WHERE answer_id = ? AND voter_id = ?", (answer_id, voter_id)
+    )
+    return False
 
 
 async def open_posts_of(db: Database | Tx, channel_ids: list[int]) -> dict[int, list[Post]]:
