@@ -9,6 +9,8 @@ exactly one post instant.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from bot.daily.config import WEEKDAYS, ChannelConfig
 
@@ -48,8 +50,7 @@ def next_post_instant(config: ChannelConfig, after: datetime) -> datetime | None
     return None
 
 
+@lru_cache(maxsize=1024)  # every answer to a post shows the same reveal time
 def format_local(when: datetime, zone_name: str) -> str:
-    from zoneinfo import ZoneInfo
-
     local = when.astimezone(ZoneInfo(zone_name))
     return f"{local:%a %d %b %H:%M} ({zone_name})"
