@@ -46,25 +46,25 @@ async def rate(app: Studybot, ctx: Context, parts: list[str]) -> list[Message]:
         raise Conflict("That rating does not exist. Press one of the four buttons.")
     now = utc_now(app)
 
-    async def work(tx: Tx) -> store.Session | None:
+    async def work(tx: Tx) -> tuple[store.Session, bool]:
+        """(the session now, whether this press moved it on)."""
         session = await owned_session(tx, ctx, session_id, now)
         if position != session.position:
-            return session
+            return session, False
         question = question_of(app, session.current_question_id)
         known = rating >= GOOD
         answer = store.QuizAnswer.of(session, question, correct=known, rating=rating)
         await store.insert_quiz_answer(tx, answer, now)
         if not known:
             await add_card(tx, session.member_id, question.id, "flashcard", now, missed=True)
-        await store.advance_session(tx, session, now)
-        return None
+        return await store.advance_session(tx, session, now), True
 
-    moved = await app.db.write(work)
-    if moved is not None:
-        return moved_on(app, moved)
+    session, rated = await app.db.write(work)
+    if not rated:
+        return moved_on(app, session)
     name = screens.RATING_NAMES[rating]
     note = " Added to your review queue." if rating < GOOD else ""
     return [
         Message(text=f"Rated **{name}**.{note}", kind="quiz_feedback"),
-        await after_answer(app, session_id),
+        await after_answer(app, session),
     ]

@@ -139,6 +139,7 @@ def moved_on(app: Studybot, session: store.Session) -> list[Message]:
 @dataclass(frozen=True)
 class Answered:
     session: store.Session  # as it was when the answer came in
+    after: store.Session  # moved on to the next question, or finished
     question: Question
     correct: bool
     points: int
@@ -159,7 +160,7 @@ async def answer(app: Studybot, ctx: Context, parts: list[str]) -> list[Message]
     outcome = await app.db.write(work)
     if isinstance(outcome, store.Session):
         return moved_on(app, outcome)
-    return [_feedback(outcome), await after_answer(app, outcome.session.id)]
+    return [_feedback(outcome), await after_answer(app, outcome.after)]
 
 
 async def _record_answer(
@@ -183,8 +184,8 @@ async def _record_answer(
         await store.add_points(tx, entry, now)
     if not correct:
         await add_card(tx, session.member_id, question.id, "quiz", now, missed=True)
-    await store.advance_session(tx, session, now)
-    return Answered(session, question, correct, points, first_try)
+    after = await store.advance_session(tx, session, now)
+    return Answered(session, after, question, correct, points, first_try)
 
 
 def _feedback(outcome: Answered) -> Message:
@@ -207,10 +208,8 @@ def _feedback(outcome: Answered) -> Message:
     )
 
 
-async def after_answer(app: Studybot, session_id: int) -> Message:
+async def after_answer(app: Studybot, session: store.Session) -> Message:
     """The next question, or the score once the last one is answered."""
-    session = await store.get_session(app.db, session_id)
-    assert session is not None
     if session.status == "active":
         return screens.current(app, session)
     answers = await store.session_answers(app.db, session.id)

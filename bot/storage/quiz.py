@@ -6,7 +6,7 @@ functions taking `Reader` also accept the `Database` for plain reads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -150,8 +150,11 @@ async def insert_session(
     return session
 
 
-async def advance_session(tx: Tx, session: Session, now: datetime) -> bool:
-    """Move to the next question, or finish after the last; False if it moved already."""
+async def advance_session(tx: Tx, session: Session, now: datetime) -> Session:
+    """Move to the next question, or finish after the last; the session as it is now.
+
+    The caller read `session` in this transaction, so the update cannot miss.
+    """
     status = "finished" if session.is_last else "active"
     changed = await tx.execute_rowcount(
         "UPDATE quiz_sessions SET position = position + 1, status = ?, last_active_at = ?, "
@@ -159,7 +162,8 @@ async def advance_session(tx: Tx, session: Session, now: datetime) -> bool:
         "WHERE id = ? AND position = ? AND status = 'active'",
         (status, to_db(now), status, to_db(now), session.id, session.position),
     )
-    return changed == 1
+    assert changed == 1, (session.id, session.position)
+    return replace(session, position=session.position + 1, status=status, last_active_at=now)
 
 
 async def touch_session(tx: Tx, session_id: int, now: datetime) -> None:
