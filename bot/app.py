@@ -61,6 +61,7 @@ class Studybot:
         self.dispatcher = Dispatcher(self.registry)
         self.due_work: list[tuple[str, DueWork]] = []
         self.schedule_listeners: list[Callable[[], Awaitable[None]]] = []
+        self.wake_listeners: list[Callable[[datetime], None]] = []
         self._register_features()
 
     def _register_features(self) -> None:
@@ -127,6 +128,12 @@ class Studybot:
         """A channel's schedule changed: the scheduler rebuilds its jobs from the database."""
         for listener in self.schedule_listeners:
             await listener()
+
+    def wake_at(self, when: datetime) -> None:
+        """Ask for a `tick()` at `when`: for deadlines the one-minute tick would miss by up
+        to a minute (a race question's 60 seconds)."""
+        for listener in self.wake_listeners:
+            listener(when)
 
     def on_tick(self, name: str, work: DueWork) -> None:
         """Register background work; `tick()` runs it with the current time."""

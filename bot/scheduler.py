@@ -2,18 +2,21 @@
 
 Each configured channel gets a `CronTrigger` at its post time in its own zone,
 so posts go out on the minute; a one-minute interval job catches everything
-else (reveals, weekly leaderboards, retries, catch-up after downtime). Every
-job just calls `Studybot.tick()`, which is idempotent, so a misfire, a
+else (reveals, weekly leaderboards, retries, catch-up after downtime), and
+one-off jobs serve deadlines that cannot wait a minute (`Studybot.wake_at`,
+for race questions). Every job just calls `Studybot.tick()`, which is idempotent, so a misfire, a
 coalesced run or a second process can never repeat a post.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.daily.config import ChannelConfig
@@ -41,6 +44,7 @@ class Scheduler:
         self.app = app
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         app.schedule_listeners.append(self.rebuild)
+        app.wake_listeners.append(self.wake_at)
 
     async def start(self) -> None:
         await self.rebuild()
@@ -76,6 +80,19 @@ class Scheduler:
                 replace_existing=True,
             )
         log.info("scheduled %d channel(s)", len(wanted))
+
+    def wake_at(self, when: datetime) -> None:
+        """A one-off tick at `when`; asking twice for the same instant adds one job."""
+        job_id = f"wake:{when.isoformat()}"
+        if self.scheduler.get_job(job_id) is not None:
+            return  # checked here: a scheduler not started yet keeps duplicate ids
+        self.scheduler.add_job(
+            self.app.tick,
+            DateTrigger(run_date=when),
+            id=job_id,
+            coalesce=True,
+            misfire_grace_time=None,  # late is still better than the next minute
+        )
 
     def shutdown(self) -> None:
         if self.scheduler.running:

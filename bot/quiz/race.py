@@ -2,8 +2,8 @@
 
 Each member answers a question once (the primary key of `race_answers` is the
 rule). The first correct answer wins the points and moves the race on; a
-question nobody gets right closes at its deadline, on the next tick. The end
-posts a results table.
+question nobody gets right closes at its deadline (the app is asked for a
+tick then). The end posts a results table.
 """
 
 from __future__ import annotations
@@ -74,6 +74,7 @@ async def start(app: Studybot, ctx: Context, area: str | None, count: int) -> Me
     race = await app.db.write(work)
     if race is None:
         raise Conflict("A race is already running in this channel. Wait for its results.")
+    app.wake_at(race.deadline)
     return race_question(app, race)
 
 
@@ -146,6 +147,7 @@ async def _next_screen(app: Studybot, race_id: int) -> Message:
     race = await store.get_race(app.db, race_id)
     assert race is not None
     if race.status == "active":
+        app.wake_at(race.deadline)  # so the question closes on time if nobody gets it
         return race_question(app, race)
     return await results(app, race)
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import random
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from apscheduler.triggers.date import DateTrigger
 
 from adapters.console.memory import MemoryAdapter
 from bot.app import Studybot
@@ -91,6 +92,36 @@ async def test_scheduler_rebuilds_jobs_from_the_database(
     assert sorted(job.id for job in scheduler.scheduler.get_jobs()) == ["post:1", "post:2"]
     await testbot.command("admin", "/studybot pause", "a", admin=True)
     assert [job.id for job in scheduler.scheduler.get_jobs()] == ["post:2"]
+
+
+async def test_a_wake_up_is_one_job_at_that_instant(app: Studybot) -> None:
+    scheduler = Scheduler(app)
+    when = utc(2026, 1, 6, 9, 0, 30)
+    app.wake_at(when)
+    app.wake_at(when)  # a second ask for the same instant
+    (job,) = [job for job in scheduler.scheduler.get_jobs() if job.id.startswith("wake:")]
+    assert isinstance(job.trigger, DateTrigger)
+    assert job.trigger.run_date == when
+
+
+async def test_a_running_scheduler_ticks_at_the_wake_up(app: Studybot) -> None:
+    woken = asyncio.Event()
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        ticks += 1
+        if ticks == 2:  # the first is start()'s catch-up, the second the wake-up
+            woken.set()
+
+    app.tick = tick  # type: ignore[method-assign]
+    scheduler = Scheduler(app)
+    await scheduler.start()
+    try:
+        app.wake_at(datetime.now(UTC) + timedelta(milliseconds=200))
+        await asyncio.wait_for(woken.wait(), timeout=5)  # the minute tick is far away
+    finally:
+        scheduler.shutdown()
 
 
 async def restarted(settings: Settings, clock: FakeClock) -> tuple[Studybot, MemoryAdapter]:

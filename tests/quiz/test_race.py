@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from adapters.console.memory import MemoryAdapter
 from bot.clock import FakeClock
 from tests.quiz.helpers import ledger, right_option, shown_question, wrong_option
@@ -57,6 +59,22 @@ async def test_an_unanswered_question_closes_at_its_deadline_and_results_follow(
     assert "carol" in results.text
     await quizbot.press("bob", right_option(question))
     assert "This race is over" in quizbot.inbox("bob")[-1].text
+
+
+async def test_each_question_asks_for_a_tick_at_its_deadline(
+    quizbot: MemoryAdapter, clock: FakeClock
+) -> None:
+    wakes: list[datetime] = []
+    quizbot.app.wake_listeners.append(wakes.append)
+    started = clock.now()
+    await quizbot.command("ann", "/quiz race trees 2", admin=True)
+    assert wakes == [started + timedelta(seconds=60)]
+    clock.advance(seconds=10)
+    await quizbot.press("bob", right_option(shown_question(quizbot, "bob", public=True)))
+    assert wakes[-1] == clock.now() + timedelta(seconds=60)  # question 2 opened just now
+    clock.advance(seconds=60)
+    await quizbot.app.tick()  # question 2 times out: the results need no wake-up
+    assert len(wakes) == 2
 
 
 async def test_results_rank_by_points(quizbot: MemoryAdapter) -> None:
