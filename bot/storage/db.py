@@ -252,7 +252,7 @@ class Database(_Statements):
             self._batch = None
             try:
                 self._finish(batch.appends)
-            except sqlite3.Error as error:
+            except Exception as error:  # every caller must hear of it, or it waits forever
                 self._fail(batch, error)
                 return
             self.commits += 1

@@ -165,3 +165,23 @@ async def test_an_in_memory_database_reads_what_it_wrote() -> None:
         assert await memory.fetchval("SELECT x FROM t") == 7
     finally:
         await memory.close()
+
+
+async def test_a_failed_commit_reaches_every_unit_of_its_batch_and_keeps_nothing(
+    db: Database,
+) -> None:
+    rows = "INSERT INTO notes (body) SELECT value FROM json_each(?)"
+
+    async def unwritable(tx: Tx) -> None:
+        await tx.execute("INSERT INTO notes VALUES ('lost with the batch')")
+        tx.append_at_commit(rows, (object(),))  # cannot be written: fails the COMMIT step
+
+    results = await asyncio.gather(
+        db.write(lambda tx: tx.execute("INSERT INTO notes VALUES ('neighbour')")),
+        db.write(unwritable),
+        return_exceptions=True,
+    )
+    assert all(isinstance(r, sqlite3.OperationalError) for r in results)
+    assert await count(db) == 0
+    await db.write(lambda tx: tx.execute("INSERT INTO notes VALUES ('after')"))
+    assert await count(db) == 1
