@@ -18,6 +18,7 @@ from bot.bank import json_schema, load_bank, stats_table
 from bot.dispatch import new_incident_id
 from bot.errors import BankError, StudybotError
 from bot.resources import questions_dir
+from bot.runtime import freeze_startup_heap
 from bot.scheduler import Scheduler
 from bot.settings import Settings, load_settings
 
@@ -74,6 +75,7 @@ def questions_command(args: argparse.Namespace) -> int:
 
 async def _run(settings: Settings, force_console: bool) -> None:
     app = await Studybot.create(settings)
+    freeze_startup_heap()
     scheduler = Scheduler(app)
     try:
         await app.start()
