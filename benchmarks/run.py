@@ -90,7 +90,7 @@ async def new_app(folder: Path, name: str) -> tuple[Studybot, MemoryAdapter]:
 
 
 async def run_concurrently(
-    calls: list[Callable[[list[float]], Awaitable[None]]], limit: int, into: list[float]
+    calls: list[Callable[[], Awaitable[object]]], limit: int, into: list[float]
 ) -> float:
     """Run the calls with at most `limit` in flight, timing each into `into`; the wall time."""
     queue = list(reversed(calls))
@@ -98,7 +98,7 @@ async def run_concurrently(
 
     async def worker() -> None:
         while queue:
-            await queue.pop()(into)
+            await timed(queue.pop(), into)
 
     await asyncio.gather(*(worker() for _ in range(limit)))
     return time.perf_counter() - began
@@ -110,7 +110,7 @@ async def bench_events(
     """Answer submissions, votes and quiz answers from many concurrent members.
 
     Each event goes through the whole core path and is durable before its
-    reply. The three kinds run one after the other, each with `concurrency`
+    reply. The three kinds run one after the other, each with `in_flight`
     events in flight.
     """
     app, bot = await new_app(folder, name)
@@ -121,7 +121,7 @@ async def bench_events(
         timings: dict[str, list[float]] = {"answers": [], "votes": [], "quiz_answers": []}
         walls = [
             await run_concurrently(
-                [timing(lambda m=m: bot.command(m, f"/answer answer from {m}")) for m in members],
+                [lambda m=m: bot.command(m, f"/answer answer from {m}") for m in members],
                 in_flight,
                 timings["answers"],
             )
@@ -134,7 +134,7 @@ async def bench_events(
         ]
         walls.append(
             await run_concurrently(
-                [timing(lambda e=e: app.handle(e)) for e in votes],
+                [lambda e=e: app.handle(e) for e in votes],
                 in_flight,
                 timings["votes"],
             )
@@ -142,7 +142,7 @@ async def bench_events(
         presses = [await first_quiz_option(bot, m) for m in members]
         walls.append(
             await run_concurrently(
-                [timing(lambda e=e: app.handle(e)) for e in presses],
+                [lambda e=e: app.handle(e) for e in presses],
                 in_flight,
                 timings["quiz_answers"],
             )
@@ -156,10 +156,6 @@ async def bench_events(
         }
     finally:
         await app.close()
-
-
-def timing(call: Callable[[], Awaitable[object]]) -> Callable[[list[float]], Awaitable[None]]:
-    return lambda into: timed(call, into)
 
 
 async def first_quiz_option(bot: MemoryAdapter, member: str) -> ButtonPress:
