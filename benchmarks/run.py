@@ -19,16 +19,24 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from adapters.console.memory import MemoryAdapter
 from bot.app import Studybot
 from bot.bank import AREAS
 from bot.clock import FakeClock
-from bot.envelope import ButtonPress, ChannelRef, CommandInvocation, Message, PostRef
+from bot.envelope import (
+    ButtonPress,
+    ChannelRef,
+    CommandInvocation,
+    Message,
+    PostRef,
+    UserRef,
+)
 from bot.registry import action_id
 from bot.runtime import freeze_startup_heap
 from bot.settings import Settings
@@ -121,7 +129,7 @@ async def bench_events(
         timings: dict[str, list[float]] = {"answers": [], "votes": [], "quiz_answers": []}
         walls = [
             await run_concurrently(
-                [lambda m=m: bot.command(m, f"/answer answer from {m}") for m in members],
+                [partial(bot.command, m, f"/answer answer from {m}") for m in members],
                 in_flight,
                 timings["answers"],
             )
@@ -134,7 +142,7 @@ async def bench_events(
         ]
         walls.append(
             await run_concurrently(
-                [lambda e=e: app.handle(e) for e in votes],
+                [partial(app.handle, e) for e in votes],
                 in_flight,
                 timings["votes"],
             )
@@ -142,7 +150,7 @@ async def bench_events(
         presses = [await first_quiz_option(bot, m) for m in members]
         walls.append(
             await run_concurrently(
-                [lambda e=e: app.handle(e) for e in presses],
+                [partial(app.handle, e) for e in presses],
                 in_flight,
                 timings["quiz_answers"],
             )
@@ -253,6 +261,12 @@ class RateLimitedPoster:
             await asyncio.sleep(slot - now)
         self.count += 1
         return PostRef(channel, str(self.count))
+
+    async def open_group(self, members: Sequence[UserRef], about: ChannelRef) -> ChannelRef:
+        raise NotImplementedError("the fan-out only posts in channels")
+
+    async def send_private(self, user: UserRef, message: Message) -> PostRef:
+        raise NotImplementedError("the fan-out only posts in channels")
 
 
 async def bench_fanout(folder: Path, size: dict[str, int]) -> dict[str, object]:
