@@ -91,6 +91,7 @@ class Studybot:
         db = await Database.open(settings.db_path)
         try:
             await migrate(db, migrations_dir())
+            db.standings.follow()  # catch up with a ledger written elsewhere, or rebuild
         except BaseException:
             await db.close()
             raise

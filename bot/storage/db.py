@@ -11,7 +11,8 @@ a worker thread cost more than the statement itself (a ~30 us round trip plus
 event-loop work per hop, and a wait for the GIL after every hop). What can
 take long goes to aiosqlite's thread instead: WAL checkpoints, which `fsync`.
 A writer that finds the file locked by another process waits with
-`asyncio.sleep`, never by blocking the loop.
+`asyncio.sleep`, never by blocking the loop. The leaderboard standings live in
+a second file, folded from the ledger on a thread of their own (`standings`).
 
 Units that start in the same turn of the loop share one transaction (group
 commit), each in a savepoint, so a burst of requests costs one WAL write.
@@ -31,6 +32,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import aiosqlite
+
+from bot.storage.standings import LEDGER_INSERT, Standings
 
 T = TypeVar("T")
 Params = Sequence[Any] | dict[str, Any]
@@ -156,6 +159,7 @@ class Database(_Statements):
         writer: sqlite3.Connection,
         reader: sqlite3.Connection,
         checkpointer: aiosqlite.Connection | None,
+        standings: Standings,
     ) -> None:
         self._writer = writer
         self._sync = reader  # the writer itself for ":memory:"
@@ -165,6 +169,7 @@ class Database(_Statements):
         self._committer: asyncio.Task[None] | None = None
         self._checkpoint: asyncio.Task[None] | None = None
         self._last_checkpoint = time.monotonic()
+        self.standings = standings  # the leaderboards: follow the ledger, in a file of their own
         self.memo: Memo = {}
         self.commits = 0  # transactions committed by this process (tests and diagnostics)
         self.path: str = ""
@@ -175,7 +180,7 @@ class Database(_Statements):
         if location == ":memory:":
             # A second connection to ":memory:" would be a different database.
             writer = await _connect(location, _WRITER_PRAGMAS)
-            return cls._at(location, writer, writer, None)
+            return cls._at(location, writer, writer, None, Standings.open_in_memory(writer))
         Path(location).parent.mkdir(parents=True, exist_ok=True)
         opened: list[sqlite3.Connection] = []
         try:
@@ -186,7 +191,14 @@ class Database(_Statements):
             for conn in opened:
                 conn.close()
             raise
-        return cls._at(location, opened[0], opened[1], checkpointer)
+        try:
+            standings = Standings.open_file(location, reader=opened[1])
+        except BaseException:
+            await checkpointer.close()
+            for conn in opened:
+                conn.close()
+            raise
+        return cls._at(location, opened[0], opened[1], checkpointer, standings)
 
     @classmethod
     def _at(
@@ -195,14 +207,16 @@ class Database(_Statements):
         writer: sqlite3.Connection,
         reader: sqlite3.Connection,
         checkpointer: aiosqlite.Connection | None,
+        standings: Standings,
     ) -> Database:
-        db = cls(writer, reader, checkpointer)
+        db = cls(writer, reader, checkpointer, standings)
         db.path = location
         return db
 
     async def close(self) -> None:
         if self._committer is not None:
             await self._committer  # commits what is still pending
+        await self.standings.close()
         async with self._write_lock:
             if self._checkpoint is not None:
                 await asyncio.gather(self._checkpoint, return_exceptions=True)
@@ -256,6 +270,8 @@ class Database(_Statements):
                 self._fail(batch, error)
                 return
             self.commits += 1
+            if LEDGER_INSERT in batch.appends:
+                self.standings.follow()
         self._remember(batch.learned)
         for committed in batch.committed:
             if not committed.done():

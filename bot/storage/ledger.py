@@ -1,7 +1,7 @@
 """SQL for the points ledger: append-only events, and the standings read from them.
 
-Each ledger row carries its local week and month in its channel's zone; a
-trigger adds it to the running `standings` in the same transaction, so a
+Each ledger row carries its local week and month in its channel's zone. The
+running `standings` follow the ledger (bot/storage/standings.py), so a
 leaderboard is an index read, not a scan of the ledger.
 """
 
@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.storage.common import from_db, to_db
 from bot.storage.db import Database, Tx
+from bot.storage.standings import LEDGER_INSERT
 
 _EPOCH = "0000"  # sorts before every stored time: "all time"
 ALL_TIME = "all"
@@ -44,16 +45,6 @@ def forget_channel_zone(tx: Tx, channel_id: int) -> None:
     tx.forget(("zone", channel_id))
 
 
-# Every ledger row of a batch in one statement (see Tx.append_at_commit).
-_BULK_INSERT = (
-    "INSERT INTO ledger (member_id, channel_id, kind, points, area, ref, created_at, week, month) "
-    "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
-    "json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'), "
-    "json_extract(value, '$[5]'), json_extract(value, '$[6]'), json_extract(value, '$[7]'), "
-    "json_extract(value, '$[8]') FROM json_each(?) ORDER BY key"
-)
-
-
 async def add_points(
     tx: Tx,
     member_id: int,
@@ -70,7 +61,7 @@ async def add_points(
         local = now.astimezone(await _channel_zone(tx, channel_id)).date()
         week, month = week_key(local), month_key(local)
     row = (member_id, channel_id, kind, points, area, ref, to_db(now), week, month)
-    tx.append_at_commit(_BULK_INSERT, row)
+    tx.append_at_commit(LEDGER_INSERT, row)
 
 
 @dataclass(frozen=True)
@@ -98,9 +89,10 @@ _IN_WINDOW = "s.channel_id = ? AND s.period = ? AND s.area = ?"
 
 
 async def top(db: Database, window: Window, limit: int = 10) -> list[Standing]:
+    await db.standings.current()
     rows = await db.fetchall(
         "SELECT s.member_id, COALESCE(NULLIF(m.display_name, ''), m.native_id), s.points "
-        f"FROM standings s JOIN members m ON m.id = s.member_id WHERE {_IN_WINDOW} "
+        f"FROM st.standings s JOIN members m ON m.id = s.member_id WHERE {_IN_WINDOW} "
         "AND s.points > 0 ORDER BY s.points DESC, s.first_id LIMIT ?",
         (*window.params, limit),
     )
@@ -113,10 +105,11 @@ async def top(db: Database, window: Window, limit: int = 10) -> list[Standing]:
 
 
 async def standing_of(db: Database, window: Window, member_id: int) -> Standing | None:
+    await db.standings.current()
     row = await db.fetchone(
-        "SELECT s.points, (SELECT COALESCE(SUM(c.members), 0) FROM standing_counts c "
+        "SELECT s.points, (SELECT COALESCE(SUM(c.members), 0) FROM st.standing_counts c "
         "WHERE c.channel_id = s.channel_id AND c.period = s.period AND c.area = s.area "
-        f"AND c.points > s.points) FROM standings s WHERE {_IN_WINDOW} AND s.member_id = ?",
+        f"AND c.points > s.points) FROM st.standings s WHERE {_IN_WINDOW} AND s.member_id = ?",
         (*window.params, member_id),
     )
     if row is None or row[0] <= 0:

@@ -1,4 +1,4 @@
-"""Standings and ranks kept by triggers agree with a brute-force read of the ledger."""
+"""Standings and ranks, followed from the ledger, agree with a brute-force read of it."""
 
 from __future__ import annotations
 

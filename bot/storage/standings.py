@@ -1,0 +1,296 @@
+"""Leaderboard standings: a follower of the points ledger, in a file of its own.
+
+Each ledger row adds to up to six running totals (all time, its week and its
+month; overall and in its area) and moves the member between rank counts:
+~40 us of SQLite per row. Kept in the event's own transaction that was a
+quarter of every event's time on the event loop's thread. So the ledger stays
+the record, committed before the reply, and a thread of the follower's own
+folds new ledger rows into the standings, kept in `<db>.standings` beside the
+database. SQLite releases the GIL while it works, so this runs on another core.
+
+Reads stay exact: `current()` waits until every ledger row committed before it
+was called is in the standings (usually at once; at most one fold behind).
+
+The standings are derived data. A standings file that is missing, or written
+by another version of this schema, is rebuilt from the whole ledger in one
+set-based pass; after that each fold takes the rows past `applied.through`.
+Ledger ids only grow (rows are never deleted), so `id > through` is exactly
+what is new, whichever process wrote it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 5_000
+
+# The windows one ledger row counts in: every period it falls in, overall and in its area.
+_WINDOWS = """
+    (SELECT 'all' AS period UNION ALL SELECT NEW.week WHERE NEW.week != ''
+     UNION ALL SELECT NEW.month WHERE NEW.month != '') AS p,
+    (SELECT '' AS area UNION ALL SELECT NEW.area WHERE COALESCE(NEW.area, '') != '') AS a
+"""
+
+# Statements for the schema named {s}; table names in trigger bodies are the trigger's own.
+_SCHEMA_TEMPLATE = (
+    # Running totals per channel, period ('all', 'w2026-01-05', 'm2026-01') and
+    # area ('' for every area): a leaderboard reads a few index pages.
+    """CREATE TABLE {s}.standings (
+        channel_id  INTEGER NOT NULL,
+        period      TEXT NOT NULL,
+        area        TEXT NOT NULL,
+        member_id   INTEGER NOT NULL,
+        points      INTEGER NOT NULL,
+        first_id    INTEGER NOT NULL,  -- ties go to whoever scored first
+        PRIMARY KEY (channel_id, period, area, member_id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX {s}.standings_by_rank ON standings "
+    "(channel_id, period, area, points DESC, first_id)",
+    # How many members stand at each total: a rank is 1 + the members above,
+    # a sum over the distinct totals (hundreds) rather than over the members.
+    """CREATE TABLE {s}.standing_counts (
+        channel_id  INTEGER NOT NULL,
+        period      TEXT NOT NULL,
+        area        TEXT NOT NULL,
+        points      INTEGER NOT NULL,
+        members     INTEGER NOT NULL,
+        PRIMARY KEY (channel_id, period, area, points)
+    ) WITHOUT ROWID""",
+    # The last ledger id folded in.
+    "CREATE TABLE {s}.applied (through INTEGER NOT NULL)",
+    "INSERT INTO {s}.applied VALUES (0)",
+    # New ledger rows are inserted here; the trigger folds them in, nothing is stored.
+    "CREATE VIEW {s}.feed (id, member_id, channel_id, points, area, week, month) "
+    "AS SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL WHERE false",
+    """CREATE TRIGGER {s}.feed_into_standings INSTEAD OF INSERT ON feed
+    BEGIN
+        INSERT INTO standings (channel_id, period, area, member_id, points, first_id)
+        SELECT NEW.channel_id, p.period, a.area, NEW.member_id, NEW.points, NEW.id
+        FROM _WINDOWS WHERE true
+        ON CONFLICT (channel_id, period, area, member_id)
+        DO UPDATE SET points = points + excluded.points;
+    END""",
+    """CREATE TRIGGER {s}.standings_counted AFTER INSERT ON standings
+    BEGIN
+        INSERT INTO standing_counts (channel_id, period, area, points, members)
+        VALUES (NEW.channel_id, NEW.period, NEW.area, NEW.points, 1)
+        ON CONFLICT (channel_id, period, area, points) DO UPDATE SET members = members + 1;
+    END""",
+    """CREATE TRIGGER {s}.standings_recounted AFTER UPDATE OF points ON standings
+    BEGIN
+        UPDATE standing_counts SET members = members - 1
+        WHERE channel_id = OLD.channel_id AND period = OLD.period AND area = OLD.area
+        AND points = OLD.points;
+        INSERT INTO standing_counts (channel_id, period, area, points, members)
+        VALUES (NEW.channel_id, NEW.period, NEW.area, NEW.points, 1)
+        ON CONFLICT (channel_id, period, area, points) DO UPDATE SET members = members + 1;
+    END""",
+)
+
+_SCHEMA = [statement.replace("_WINDOWS", _WINDOWS) for statement in _SCHEMA_TEMPLATE]
+
+# Every ledger row of a batch in one statement (see Tx.append_at_commit); the
+# database follows a commit that ran it with `Standings.follow`.
+LEDGER_INSERT = (
+    "INSERT INTO ledger (member_id, channel_id, kind, points, area, ref, created_at, week, month) "
+    "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+    "json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'), "
+    "json_extract(value, '$[5]'), json_extract(value, '$[6]'), json_extract(value, '$[7]'), "
+    "json_extract(value, '$[8]') FROM json_each(?) ORDER BY key"
+)
+
+_FOLD = (
+    "INSERT INTO {st}.feed (id, member_id, channel_id, points, area, week, month) "
+    "SELECT id, member_id, channel_id, points, area, week, month FROM {src}.ledger "
+    "WHERE id > ? AND channel_id IS NOT NULL ORDER BY id"
+)
+_LOCK_THROUGH = "UPDATE {st}.applied SET through = through RETURNING through"
+_ADVANCE_THROUGH = (
+    "UPDATE {st}.applied SET through = (SELECT COALESCE(MAX(id), through) FROM {src}.ledger) "
+    "RETURNING through"
+)
+# The same totals as folding the rows one by one, in one pass (the counts follow
+# from the trigger on each standings row): one SELECT per kind of window.
+_PERIODS = (("'all'", "true"), ("week", "week != ''"), ("month", "month != ''"))
+_AREAS = (("''", "true"), ("area", "COALESCE(area, '') != ''"))
+_REBUILD = (
+    "DELETE FROM {st}.standings",
+    "DELETE FROM {st}.standing_counts",
+    "INSERT INTO {st}.standings (channel_id, period, area, member_id, points, first_id) "
+    "SELECT channel_id, period, area, member_id, SUM(points), MIN(id) FROM ("
+    + " UNION ALL ".join(
+        f"SELECT id, member_id, channel_id, points, {period} AS period, {area} AS area "
+        f"FROM {{src}}.ledger WHERE channel_id IS NOT NULL AND {has_period} AND {has_area}"
+        for period, has_period in _PERIODS
+        for area, has_area in _AREAS
+    )
+    + ") GROUP BY channel_id, period, area, member_id",
+)
+
+
+class Standings:
+    """Folds committed ledger rows into the standings; `current()` waits for it."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        reader: sqlite3.Connection,
+        *,
+        st: str,
+        src: str,
+        threaded: bool,
+    ) -> None:
+        self._conn = conn  # folds; on its own thread unless in-memory
+        self._reader = reader  # the loop's reader: how far the ledger has got
+        self._sql = {"st": st, "src": src}
+        self._thread = ThreadPoolExecutor(1, "standings") if threaded else None
+        self._through = -1  # unknown until the first fold
+        self._wanted = False
+        self._folding: asyncio.Task[None] | None = None
+        self._waiters: list[tuple[int, asyncio.Future[None]]] = []
+
+    @classmethod
+    def open_file(cls, db_path: str, reader: sqlite3.Connection) -> Standings:
+        """Standings in their own file beside `db_path`, folded on a thread of their own."""
+        path = standings_path(db_path)
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL").fetchall()
+            conn.execute("PRAGMA synchronous = NORMAL")
+            _ensure_schema(conn, "main")
+            conn.execute("ATTACH DATABASE ? AS src", (db_path,))
+            reader.execute("ATTACH DATABASE ? AS st", (str(path),))
+        except BaseException:
+            conn.close()
+            raise
+        return cls(conn, reader, st="main", src="src", threaded=True)
+
+    @classmethod
+    def open_in_memory(cls, writer: sqlite3.Connection) -> Standings:
+        """For ":memory:": an attached in-memory schema, folded right after each commit."""
+        writer.execute("ATTACH DATABASE ':memory:' AS st")
+        _ensure_schema(writer, "st")
+        return cls(writer, writer, st="st", src="main", threaded=False)
+
+    # -- the loop's side ---------------------------------------------------------
+    def follow(self) -> None:
+        """Fold what the ledger has committed and the standings lack: at once if
+        in-memory (called right after the commit), else soon, on the thread."""
+        if self._thread is None:
+            try:
+                self._through = self._fold()
+            except sqlite3.Error as error:
+                log.warning("standings could not follow the ledger (will retry): %s", error)
+            return
+        self._wanted = True
+        if self._folding is None:
+            self._folding = asyncio.get_running_loop().create_task(self._fold_while_wanted())
+
+    async def current(self) -> None:
+        """Return once every ledger row committed so far is in the standings."""
+        if self._thread is None:
+            return  # every commit was folded as it happened, on the same connection
+        committed = self._reader.execute("SELECT COALESCE(MAX(id), 0) FROM ledger").fetchone()[0]
+        if self._through >= committed:
+            return
+        caught_up: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append((committed, caught_up))
+        self.follow()
+        await caught_up
+
+    async def close(self) -> None:
+        if self._folding is not None:
+            await asyncio.gather(self._folding, return_exceptions=True)
+        if self._thread is not None:
+            self._thread.shutdown(wait=True)
+            self._conn.close()
+
+    async def _fold_while_wanted(self) -> None:
+        assert self._thread is not None
+        loop = asyncio.get_running_loop()
+        try:
+            while self._wanted:
+                self._wanted = False
+                try:
+                    self._through = await loop.run_in_executor(self._thread, self._fold)
+                except Exception as error:  # a waiter must hear of it, or it waits forever
+                    log.warning("standings could not follow the ledger (will retry): %s", error)
+                    self._fail_waiters(error)
+                    return
+                self._wake_waiters()
+        finally:
+            self._folding = None
+
+    def _wake_waiters(self) -> None:
+        still = []
+        for target, waiter in self._waiters:
+            if self._through >= target:
+                if not waiter.done():
+                    waiter.set_result(None)
+            else:
+                still.append((target, waiter))
+        self._waiters = still
+
+    def _fail_waiters(self, error: Exception) -> None:
+        for _, waiter in self._waiters:
+            if not waiter.done():
+                waiter.set_exception(error)
+        self._waiters = []
+
+    # -- the folding thread's side ----------------------------------------------
+    def _fold(self) -> int:
+        """One transaction: fold the ledger rows past `through`; the new `through`."""
+        sql = self._sql
+        conn = self._conn
+        # Few statements: the thread waits for the GIL after each. The first
+        # one writes, so the transaction holds the standings' write lock from
+        # its start (BEGIN IMMEDIATE would lock the ledger's file too); the
+        # ledger is read from one snapshot.
+        conn.execute("BEGIN")
+        try:
+            through = conn.execute(_LOCK_THROUGH.format(**sql)).fetchone()[0]
+            if through == 0:
+                for statement in _REBUILD:
+                    conn.execute(statement.format(**sql))
+            else:
+                conn.execute(_FOLD.format(**sql), (through,))
+            high = conn.execute(_ADVANCE_THROUGH.format(**sql)).fetchone()[0]
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        return int(high)
+
+
+def standings_path(db_path: str) -> Path:
+    path = Path(db_path)
+    return path.with_name(path.stem + ".standings" + path.suffix)
+
+
+def _ensure_schema(conn: sqlite3.Connection, schema: str) -> None:
+    """Create the tables; a file from another schema version is emptied and rebuilt."""
+    version = conn.execute(f"PRAGMA {schema}.user_version").fetchone()[0]
+    if version == SCHEMA_VERSION:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        old = f"SELECT type, name FROM {schema}.sqlite_master WHERE type IN ('table', 'view')"
+        for kind, name in conn.execute(old).fetchall():  # their indexes and triggers go too
+            conn.execute(f"DROP {kind} IF EXISTS {schema}.{name}")
+        for statement in _SCHEMA:
+            conn.execute(statement.format(s=schema))
+        conn.execute(f"PRAGMA {schema}.user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise

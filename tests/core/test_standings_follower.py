@@ -1,0 +1,187 @@
+"""The standings follow the ledger from a file of their own, and stay exact."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.resources import migrations_dir
+from bot.storage import Database, Tx, ledger, migrate
+from bot.storage.ledger import ALL_TIME, Window
+from bot.storage.standings import standings_path
+
+START = datetime(2026, 1, 30, 22, 0, tzinfo=UTC)  # weeks and months turn over in the run
+Tables = tuple[list[tuple[object, ...]], list[tuple[object, ...]]]
+
+
+async def open_db(path: Path | str) -> Database:
+    db = await Database.open(path)
+    await migrate(db, migrations_dir())
+    return db
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await open_db(tmp_path / "s.db")
+    await add_channels_and_members(database)
+    yield database
+    await database.close()
+
+
+async def add_channels_and_members(db: Database) -> None:
+    async def rows(tx: Tx) -> None:
+        for channel in (1, 2):
+            await tx.execute(
+                "INSERT INTO channels (id, platform, workspace, native_id, timezone, "
+                "created_at, updated_at) VALUES (?, 'console', 'local', ?, ?, '', '')",
+                (channel, f"c{channel}", "UTC" if channel == 1 else "Asia/Tokyo"),
+            )
+        for member in range(1, 31):
+            await tx.execute(
+                "INSERT INTO members (id, platform, workspace, native_id, display_name, "
+                "created_at) VALUES (?, 'console', 'local', ?, '', '')",
+                (member, f"m{member}"),
+            )
+
+    await db.write(rows)
+
+
+async def add_random_points(db: Database, rng: random.Random, count: int) -> None:
+    async def rows(tx: Tx) -> None:
+        for step in range(count):
+            await ledger.add_points(
+                tx,
+                rng.randrange(1, 31),
+                rng.choice((1, 2, None)),  # no channel: on no leaderboard
+                "test",
+                rng.choice((10, 5, 2, 2, -2)),
+                START + timedelta(hours=3 * step + rng.randrange(3)),
+                area=rng.choice(("trees", "nlp", None)),
+            )
+
+    await db.write(rows)
+
+
+async def tables(db: Database) -> Tables:
+    await db.standings.current()
+    standings = await db.fetchall("SELECT * FROM st.standings ORDER BY 1, 2, 3, 4")
+    counts = await db.fetchall(
+        "SELECT * FROM st.standing_counts WHERE members > 0 ORDER BY 1, 2, 3, 4"
+    )
+    return [tuple(r) for r in standings], [tuple(r) for r in counts]
+
+
+def brute_force(rows: list[sqlite3.Row]) -> Tables:
+    """Every window's totals and counts straight from the ledger rows."""
+    totals: dict[tuple[object, ...], list[int]] = {}
+    for row_id, member, channel, points, area, week, month in rows:
+        if channel is None:
+            continue
+        for period in ("all", week, month):
+            for window_area in {"", area or ""}:  # overall, and in its area if it has one
+                if period:
+                    total = totals.setdefault((channel, period, window_area, member), [0, row_id])
+                    total[0] += points
+    standings = sorted((*key, total, first) for key, (total, first) in totals.items())
+    counted: dict[tuple[object, ...], int] = {}
+    for channel, period, area, _, points, _ in standings:
+        key = (channel, period, area, points)
+        counted[key] = counted.get(key, 0) + 1
+    return standings, sorted((*key, n) for key, n in counted.items())
+
+
+async def settled(db: Database) -> None:
+    """Wait until the follower has nothing left to do (no fold queued or running)."""
+    while db.standings._folding is not None:
+        await db.standings._folding
+
+
+async def ledger_rows(db: Database) -> list[sqlite3.Row]:
+    return await db.fetchall(
+        "SELECT id, member_id, channel_id, points, area, week, month FROM ledger ORDER BY id"
+    )
+
+
+async def test_folding_row_by_row_matches_a_brute_force_count(db: Database) -> None:
+    rng = random.Random(11)
+    for _ in range(5):  # several commits, each folded after the one before
+        await add_random_points(db, rng, 120)
+    assert await tables(db) == brute_force(await ledger_rows(db))
+
+
+async def test_a_rebuild_gives_the_same_tables_as_folding(db: Database) -> None:
+    rng = random.Random(12)
+    await add_random_points(db, rng, 50)
+    await db.standings.current()  # the first fold builds; later ones fold row by row
+    for _ in range(3):
+        await add_random_points(db, rng, 150)
+    folded = await tables(db)
+    await settled(db)
+    db.standings._conn.execute("UPDATE applied SET through = 0")  # as a new file would be
+    db.standings.follow()
+    await settled(db)
+    assert await tables(db) == folded
+
+
+async def test_a_lost_standings_file_is_rebuilt_at_start(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    db = await open_db(path)
+    await add_channels_and_members(db)
+    await add_random_points(db, random.Random(13), 300)
+    before = await tables(db)
+    await db.close()
+    standings_path(str(path)).unlink()
+    reopened = await open_db(path)
+    try:
+        assert await tables(reopened) == before
+    finally:
+        await reopened.close()
+
+
+async def test_points_committed_by_another_process_are_on_the_next_leaderboard(
+    db: Database,
+) -> None:
+    other = await open_db(db.path)  # its own connections and follower, like a second process
+    try:
+        await add_random_points(other, random.Random(14), 40)
+        expected = brute_force(await ledger_rows(db))
+        assert await tables(db) == expected
+        window = Window(1, period=ALL_TIME)
+        top = await ledger.top(db, window)
+        best = max((s for s in expected[0] if s[:3] == (1, "all", "")), key=lambda s: s[4])
+        assert top and top[0].points == best[4]
+    finally:
+        await other.close()
+
+
+async def test_a_fold_that_fails_reaches_the_reader_and_the_next_one_recovers(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await add_random_points(db, random.Random(15), 20)
+    await settled(db)
+    folding = db.standings._fold
+
+    def broken() -> int:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(db.standings, "_fold", broken)
+    await add_random_points(db, random.Random(16), 20)
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
+        await db.standings.current()
+    monkeypatch.setattr(db.standings, "_fold", folding)
+    assert await tables(db) == brute_force(await ledger_rows(db))
+
+
+async def test_in_memory_standings_are_folded_at_each_commit() -> None:
+    db = await open_db(":memory:")
+    try:
+        await add_channels_and_members(db)
+        await add_random_points(db, random.Random(17), 200)
+        assert await tables(db) == brute_force(await ledger_rows(db))
+    finally:
+        await db.close()
