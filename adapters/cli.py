@@ -18,7 +18,7 @@ from bot.bank import json_schema, load_bank, stats_table
 from bot.dispatch import new_incident_id
 from bot.errors import BankError, StudybotError
 from bot.resources import questions_dir
-from bot.runtime import freeze_startup_heap
+from bot.runtime import tune_garbage_collector
 from bot.scheduler import Scheduler
 from bot.settings import Settings, load_settings
 
@@ -75,7 +75,7 @@ def questions_command(args: argparse.Namespace) -> int:
 
 async def _run(settings: Settings, force_console: bool) -> None:
     app = await Studybot.create(settings)
-    freeze_startup_heap()
+    tune_garbage_collector()
     scheduler = Scheduler(app)
     try:
         await app.start()

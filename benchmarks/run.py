@@ -38,7 +38,7 @@ from bot.envelope import (
     UserRef,
 )
 from bot.registry import action_id
-from bot.runtime import freeze_startup_heap
+from bot.runtime import tune_garbage_collector
 from bot.settings import Settings
 from bot.storage import Tx, ledger
 from bot.storage.common import member_id
@@ -93,7 +93,7 @@ async def timed(call: Callable[[], Awaitable[object]], into: list[float]) -> Non
 async def new_app(folder: Path, name: str) -> tuple[Studybot, MemoryAdapter]:
     settings = Settings(db=folder / f"{name}.db", data_dir=folder)
     app = await Studybot.create(settings, clock=FakeClock(START), rng=random.Random(1))
-    freeze_startup_heap()  # as `studybot run` does
+    tune_garbage_collector()  # as `studybot run` does
     return app, MemoryAdapter(app)
 
 

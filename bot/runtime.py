@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import gc
 
+# Collect the youngest generation every 10,000 new container objects instead
+# of CPython's 700. Serving allocates many short-lived ones (tasks, futures,
+# rows, messages) that reference counting frees anyway; with events arriving
+# at 5,000-6,000/s the collector ran 400-700 times per 15,000 events and took
+# 0.3-0.7 s of a ~3 s run, against 12-32 times and 0.04-0.15 s with this.
+YOUNG_GENERATION_THRESHOLD = 10_000
 
-def freeze_startup_heap() -> None:
-    """Keep what start-up loaded out of the garbage collector's full passes.
 
-    The bank, the modules and the settings live as long as the process, and a
-    full collection walks every object it tracks: with them in view those
-    passes paused requests for 60-80 ms in the benchmarks, 45 ms without. Call
-    once the app is created; collecting first freezes no garbage with them.
+def tune_garbage_collector() -> None:
+    """Call once the app is created, before serving.
+
+    Keeps what start-up loaded (the bank, the modules, the settings; they live
+    as long as the process) out of the collector's full passes, which walk
+    every object tracked: with them in view those passes paused requests for
+    60-80 ms in the benchmarks. Collecting first freezes no garbage with them.
+    Then collects the youngest generation less often (see above).
     """
     gc.collect()
     gc.freeze()
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(YOUNG_GENERATION_THRESHOLD, older, oldest)

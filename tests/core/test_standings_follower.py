@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 import sqlite3
 from collections.abc import AsyncIterator
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.resources import migrations_dir
-from bot.storage import Database, Tx, ledger, migrate
+from bot.storage import Database, Tx, ledger, migrate, standings
 from bot.storage.ledger import ALL_TIME, Window
 from bot.storage.standings import standings_path
 
@@ -185,3 +186,14 @@ async def test_in_memory_standings_are_folded_at_each_commit() -> None:
         assert await tables(db) == brute_force(await ledger_rows(db))
     finally:
         await db.close()
+
+
+async def test_a_reader_does_not_wait_out_the_pause_between_folds(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(standings, "FOLD_PAUSE_S", 3600.0)
+    rng = random.Random(18)
+    await add_random_points(db, rng, 10)
+    await add_random_points(db, rng, 10)  # folded after the pause, unless someone asks
+    await asyncio.wait_for(db.standings.current(), timeout=30)
+    assert await tables(db) == brute_force(await ledger_rows(db))
