@@ -11,9 +11,11 @@ database. SQLite releases the GIL while it works, so this runs on another core.
 Reads stay exact: `current()` waits until every ledger row committed before it
 was called is in the standings (usually at once; at most one fold behind).
 
-The standings are derived data. A standings file that is missing, or written
-by another version of this schema, is rebuilt from the whole ledger in one
-set-based pass; after that each fold takes the rows past `applied.through`.
+The standings are derived data. A standings file that is missing, written by
+another version of this schema, or left beside a database restored from an
+older backup (the ledger row it folded last is gone or different) is rebuilt
+from the whole ledger in one set-based pass; after that each fold takes the
+rows past `applied.through`.
 Ledger ids only grow (rows are never deleted), so `id > through` is exactly
 what is new, whichever process wrote it.
 """
@@ -29,7 +31,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 5_000
 # Between folds, unless a reader is waiting: more rows per fold, fewer
 # transactions (a fold per commit cost ~3x the SQLite time per row).
@@ -67,9 +69,10 @@ _SCHEMA_TEMPLATE = (
         members     INTEGER NOT NULL,
         PRIMARY KEY (channel_id, period, area, points)
     ) WITHOUT ROWID""",
-    # The last ledger id folded in.
-    "CREATE TABLE {s}.applied (through INTEGER NOT NULL)",
-    "INSERT INTO {s}.applied VALUES (0)",
+    # The last ledger id folded in, and what that row looked like: standings
+    # kept beside a database restored from an older backup are rebuilt.
+    "CREATE TABLE {s}.applied (through INTEGER NOT NULL, mark TEXT)",
+    "INSERT INTO {s}.applied VALUES (0, NULL)",
     # New ledger rows are inserted here; the trigger folds them in, nothing is stored.
     "CREATE VIEW {s}.feed (id, member_id, channel_id, points, area, week, month) "
     "AS SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL WHERE false",
@@ -115,9 +118,16 @@ _FOLD = (
     "SELECT id, member_id, channel_id, points, area, week, month FROM {src}.ledger "
     "WHERE id > ? AND channel_id IS NOT NULL ORDER BY id"
 )
-_LOCK_THROUGH = "UPDATE {st}.applied SET through = through RETURNING through"
+# What a ledger row looks like, to tell that the ledger is still the one folded.
+_ROW_MARK = "member_id || ' ' || created_at"
+# Locks the standings for writing: (through, whether the ledger still has that row).
+_LOCK_THROUGH = (
+    "UPDATE {st}.applied SET through = through RETURNING through, "
+    f"mark IS (SELECT {_ROW_MARK} FROM {{src}}.ledger WHERE id = through)"
+)
 _ADVANCE_THROUGH = (
-    "UPDATE {st}.applied SET through = (SELECT COALESCE(MAX(id), through) FROM {src}.ledger) "
+    "UPDATE {st}.applied SET through = (SELECT COALESCE(MAX(id), 0) FROM {src}.ledger), "
+    f"mark = (SELECT {_ROW_MARK} FROM {{src}}.ledger ORDER BY id DESC LIMIT 1) "
     "RETURNING through"
 )
 # The same totals as folding the rows one by one, in one pass (the counts follow
@@ -272,8 +282,8 @@ class Standings:
         # ledger is read from one snapshot.
         conn.execute("BEGIN")
         try:
-            through = conn.execute(_LOCK_THROUGH.format(**sql)).fetchone()[0]
-            if through == 0:
+            through, same_ledger = conn.execute(_LOCK_THROUGH.format(**sql)).fetchone()
+            if through == 0 or not same_ledger:
                 for statement in _REBUILD:
                     conn.execute(statement.format(**sql))
             else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import shutil
 import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -197,3 +198,25 @@ async def test_a_reader_does_not_wait_out_the_pause_between_folds(
     await add_random_points(db, rng, 10)  # folded after the pause, unless someone asks
     await asyncio.wait_for(db.standings.current(), timeout=30)
     assert await tables(db) == brute_force(await ledger_rows(db))
+
+
+async def test_standings_newer_than_a_restored_database_are_rebuilt(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    db = await open_db(path)
+    await add_channels_and_members(db)
+    await add_random_points(db, random.Random(19), 100)
+    await db.standings.current()
+    await db.close()
+    backup = tmp_path / "backup.db"
+    shutil.copy(path, backup)  # closed cleanly: the WAL is checkpointed into the file
+    db = await open_db(path)
+    await add_random_points(db, random.Random(20), 100)  # standings now fold past the backup
+    await db.standings.current()
+    await db.close()
+    shutil.copy(backup, path)  # the database comes back from the backup; the standings stay
+    restored = await open_db(path)
+    try:
+        await add_random_points(restored, random.Random(21), 30)
+        assert await tables(restored) == brute_force(await ledger_rows(restored))
+    finally:
+        await restored.close()
