@@ -6,7 +6,7 @@ import asyncio
 import random
 import shutil
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -109,25 +109,64 @@ async def ledger_rows(db: Database) -> list[sqlite3.Row]:
     )
 
 
+class Recording:
+    """The follower's connection, noting whether each fold rebuilt or folded rows."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.folds: list[str] = []
+
+    def execute(self, sql: str, params: Sequence[object] = ()) -> sqlite3.Cursor:
+        if sql.startswith("INSERT INTO main.standings"):
+            self.folds.append("rebuild")
+        elif sql.startswith("INSERT INTO main.feed"):
+            self.folds.append("fold")
+        return self.conn.execute(sql, params)
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.conn.in_transaction
+
+
+async def fold_in_small_steps(db: Database, rng: random.Random) -> list[str]:
+    """A large first commit, then small ones, each folded before the next."""
+    recording = Recording(db.standings._conn)
+    db.standings._conn = recording  # type: ignore[assignment]
+    await add_random_points(db, rng, 400)
+    await db.standings.current()
+    for _ in range(10):
+        await add_random_points(db, rng, 20)
+        await db.standings.current()
+    await settled(db)
+    db.standings._conn = recording.conn
+    return recording.folds
+
+
 async def test_folding_row_by_row_matches_a_brute_force_count(db: Database) -> None:
-    rng = random.Random(11)
-    for _ in range(5):  # several commits, each folded after the one before
-        await add_random_points(db, rng, 120)
+    folds = await fold_in_small_steps(db, random.Random(11))
+    assert folds[0] == "rebuild"  # nothing folded yet: the whole ledger is new
+    assert folds[1:] == ["fold"] * 10  # each step is a small part of the ledger
     assert await tables(db) == brute_force(await ledger_rows(db))
 
 
 async def test_a_rebuild_gives_the_same_tables_as_folding(db: Database) -> None:
-    rng = random.Random(12)
-    await add_random_points(db, rng, 50)
-    await db.standings.current()  # the first fold builds; later ones fold row by row
-    for _ in range(3):
-        await add_random_points(db, rng, 150)
+    await fold_in_small_steps(db, random.Random(12))
     folded = await tables(db)
-    await settled(db)
     db.standings._conn.execute("UPDATE applied SET through = 0")  # as a new file would be
     db.standings.follow()
     await settled(db)
     assert await tables(db) == folded
+
+
+async def test_a_follower_far_behind_rebuilds(db: Database) -> None:
+    await fold_in_small_steps(db, random.Random(13))
+    recording = Recording(db.standings._conn)
+    db.standings._conn = recording  # type: ignore[assignment]
+    await add_random_points(db, random.Random(14), 400)  # more than a fifth of the ledger
+    await db.standings.current()
+    db.standings._conn = recording.conn
+    assert recording.folds == ["rebuild"]
+    assert await tables(db) == brute_force(await ledger_rows(db))
 
 
 async def test_a_lost_standings_file_is_rebuilt_at_start(tmp_path: Path) -> None:
