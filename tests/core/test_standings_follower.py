@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import shutil
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -128,17 +129,25 @@ class Recording:
         return self.conn.in_transaction
 
 
-async def fold_in_small_steps(db: Database, rng: random.Random) -> list[str]:
-    """A large first commit, then small ones, each folded before the next."""
+@contextlib.contextmanager
+def recorded(db: Database) -> Iterator[Recording]:
     recording = Recording(db.standings._conn)
     db.standings._conn = recording  # type: ignore[assignment]
-    await add_random_points(db, rng, 400)
-    await db.standings.current()
-    for _ in range(10):
-        await add_random_points(db, rng, 20)
+    try:
+        yield recording
+    finally:
+        db.standings._conn = recording.conn
+
+
+async def fold_in_small_steps(db: Database, rng: random.Random) -> list[str]:
+    """A large first commit, then small ones, each folded before the next."""
+    with recorded(db) as recording:
+        await add_random_points(db, rng, 400)
         await db.standings.current()
-    await settled(db)
-    db.standings._conn = recording.conn
+        for _ in range(10):
+            await add_random_points(db, rng, 20)
+            await db.standings.current()
+        await settled(db)
     return recording.folds
 
 
@@ -160,20 +169,23 @@ async def test_a_rebuild_gives_the_same_tables_as_folding(db: Database) -> None:
 
 async def test_a_follower_far_behind_rebuilds(db: Database) -> None:
     await fold_in_small_steps(db, random.Random(13))
-    recording = Recording(db.standings._conn)
-    db.standings._conn = recording  # type: ignore[assignment]
-    await add_random_points(db, random.Random(14), 400)  # more than a fifth of the ledger
-    await db.standings.current()
-    db.standings._conn = recording.conn
+    with recorded(db) as recording:
+        await add_random_points(db, random.Random(14), 400)  # over a fifth of the ledger
+        await db.standings.current()
     assert recording.folds == ["rebuild"]
     assert await tables(db) == brute_force(await ledger_rows(db))
 
 
-async def test_a_lost_standings_file_is_rebuilt_at_start(tmp_path: Path) -> None:
-    path = tmp_path / "s.db"
+async def community_with_points(path: Path, seed: int) -> Database:
     db = await open_db(path)
     await add_channels_and_members(db)
-    await add_random_points(db, random.Random(13), 300)
+    await add_random_points(db, random.Random(seed), 300)
+    return db
+
+
+async def test_a_lost_standings_file_is_rebuilt_at_start(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    db = await community_with_points(path, 13)
     before = await tables(db)
     await db.close()
     standings_path(str(path)).unlink()
@@ -241,9 +253,7 @@ async def test_a_reader_does_not_wait_out_the_pause_between_folds(
 
 async def test_standings_newer_than_a_restored_database_are_rebuilt(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
-    db = await open_db(path)
-    await add_channels_and_members(db)
-    await add_random_points(db, random.Random(19), 100)
+    db = await community_with_points(path, 19)
     await db.standings.current()
     await db.close()
     backup = tmp_path / "backup.db"
