@@ -5,8 +5,9 @@ month; overall and in its area) and moves the member between rank counts:
 ~40 us of SQLite per row. Kept in the event's own transaction that was a
 quarter of every event's time on the event loop's thread. So the ledger stays
 the record, committed before the reply, and a thread of the follower's own
-folds new ledger rows into the standings, kept in `<db>.standings` beside the
-database. SQLite releases the GIL while it works, so this runs on another core.
+folds new ledger rows into the standings, kept beside the database in a file
+of their own (`studybot.standings.db` for `studybot.db`). SQLite releases the
+GIL while it works, so this runs on another core.
 
 Reads stay exact: `current()` waits until every ledger row committed before it
 was called is in the standings (usually at once; at most one fold behind).
