@@ -13,6 +13,7 @@ from pathlib import Path
 
 from adapters.console.repl import run_console
 from adapters.discord import cli as discord_cli
+from bot import runtime
 from bot.app import Studybot
 from bot.bank import json_schema, load_bank, stats_table
 from bot.dispatch import new_incident_id
@@ -120,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
             stream=sys.stderr,
         )
-        asyncio.run(_run(settings, args.console))
+        runtime.run(_run(settings, args.console))
     except StudybotError as error:
         print(f"studybot: {error}", file=sys.stderr)
         return 2

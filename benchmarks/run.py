@@ -26,6 +26,7 @@ from functools import partial
 from pathlib import Path
 
 from adapters.console.memory import MemoryAdapter
+from bot import runtime
 from bot.app import Studybot
 from bot.bank import AREAS
 from bot.clock import FakeClock
@@ -376,7 +377,7 @@ def bench_startup(folder: Path) -> dict[str, float]:
     code = (
         "import asyncio, time, resource\n"
         "t = time.perf_counter()\n"
-        "from bot.app import Studybot\nfrom bot.settings import Settings\n"
+        "from bot import runtime\nfrom bot.app import Studybot\nfrom bot.settings import Settings\n"
         "async def main():\n"
         f"    app = await Studybot.create(Settings(db={str(folder / 'start.db')!r}))\n"
         "    took = time.perf_counter() - t\n"
@@ -384,7 +385,7 @@ def bench_startup(folder: Path) -> dict[str, float]:
         "    rss = int(open('/proc/self/statm').read().split()[1]) * resource.getpagesize()\n"
         "    print(took, rss / 2**20)\n"
         "    await app.close()\n"
-        "asyncio.run(main())\n"
+        "runtime.run(main())\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     took, rss = (float(x) for x in out.stdout.split())
@@ -523,7 +524,7 @@ def main() -> None:
     parser.add_argument("--size", choices=sorted(SIZES), default="full")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/latest.json"))
     args = parser.parse_args()
-    results = asyncio.run(run(args.size))
+    results = runtime.run(run(args.size))  # on the loop `studybot run` uses
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(table(results))
