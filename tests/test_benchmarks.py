@@ -35,3 +35,25 @@ def test_the_suite_runs_at_a_tiny_size_and_writes_every_figure(tmp_path: Path) -
     for latency in latencies:
         assert latency in result.stdout  # with its p50 and p99
     assert "against a bound of" in result.stdout
+
+
+def test_a_paired_comparison_with_a_revision_runs_and_cleans_up() -> None:
+    worktrees_before = _worktrees()
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.compare", "HEAD", "--pairs", "1", "--size", "tiny"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=True,
+    )
+    assert "pair 1: HEAD" in result.stdout
+    assert "this checkout / HEAD: events/s x" in result.stdout
+    assert _worktrees() == worktrees_before  # its temporary worktree is gone
+
+
+def _worktrees() -> list[str]:
+    listed = subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "list"], capture_output=True, text=True, check=True
+    )
+    return listed.stdout.splitlines()
