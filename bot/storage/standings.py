@@ -40,7 +40,10 @@ FOLD_PAUSE_S = 0.05
 # Folding a row into large standings costs ~5x its share of a rebuild from
 # scratch (measured: ~180 us a row into 3.7 M standings rows; 1 M rows rebuilt
 # in 31-35 s), so a follower more than a fifth of the ledger behind rebuilds.
+# Small standings fold as cheaply as they rebuild (~40 us a row), so only a
+# gap of many rows is worth it.
 REBUILD_WHEN_BEHIND_BY = 5
+REBUILD_AFTER_ROWS = 50_000
 
 # The windows one ledger row counts in: every period it falls in, overall and in its area.
 _WINDOWS = """
@@ -293,7 +296,7 @@ class Standings:
         conn.execute("BEGIN")
         try:
             through, same_ledger, newest = conn.execute(_LOCK_THROUGH.format(**sql)).fetchone()
-            if not same_ledger or (newest - through) * REBUILD_WHEN_BEHIND_BY > newest:
+            if through == 0 or not same_ledger or _far_behind(newest - through, newest):
                 for statement in _REBUILD:
                     conn.execute(statement.format(**sql))
             else:
@@ -305,6 +308,10 @@ class Standings:
                 conn.execute("ROLLBACK")
             raise
         return int(high)
+
+
+def _far_behind(gap: int, ledger_rows: int) -> bool:
+    return gap > REBUILD_AFTER_ROWS and gap * REBUILD_WHEN_BEHIND_BY > ledger_rows
 
 
 def standings_path(db_path: str) -> Path:
