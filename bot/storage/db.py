@@ -17,7 +17,8 @@ a second file, folded from the ledger on a thread of their own (`standings`).
 Units that start in the same turn of the loop share one transaction (group
 commit), each in a savepoint, so a burst of requests costs one WAL write.
 Measured on 2 cores: ~600 events/s with a hop per statement, 5,800-7,600
-with this (see benchmarks/).
+with this; 7,000-10,500 once the standings moved off the event's transaction
+(see benchmarks/ and the README's Performance section).
 """
 
 from __future__ import annotations
