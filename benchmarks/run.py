@@ -135,12 +135,7 @@ async def bench_events(
                 timings["answers"],
             )
         ]
-        await bot.command("admin", "/studybot reveal-now", admin=True)
-        ids = [r[0] for r in await app.db.fetchall("SELECT id FROM answers ORDER BY id")]
-        votes = [
-            ButtonPress(bot.context(m, "general"), action_id("vote", ids[(i + 1) % len(ids)]))
-            for i, m in enumerate(members)
-        ]
+        votes = await reveal_for_votes(app, bot, members)
         walls.append(
             await run_concurrently(
                 [partial(app.handle, e) for e in votes],
@@ -209,6 +204,13 @@ async def revealed_answers_to_vote_on(
     await bot.command("admin", "/studybot post-now", admin=True)
     for member in members:
         await bot.command(member, f"/answer answer from {member}")
+    return await reveal_for_votes(app, bot, members)
+
+
+async def reveal_for_votes(
+    app: Studybot, bot: MemoryAdapter, members: list[str]
+) -> list[ButtonPress]:
+    """Reveal #general's answers; each member's press of the upvote on the next one's."""
     await bot.command("admin", "/studybot reveal-now", admin=True)
     ids = [r[0] for r in await app.db.fetchall("SELECT id FROM answers ORDER BY id")]
     return [
