@@ -105,6 +105,11 @@ class Message:
     footer: str = ""
     private: bool = True
     kind: str = "reply"  # a rendering hint: reply, error, daily_post, reveal, leaderboard, ...
+    # As the first reply to a button press: takes the place of the message that had the
+    # button (a quiz question becomes its answer), so old buttons cannot be pressed twice
+    # and the conversation reads as one card per step. Where a platform cannot edit that
+    # message, it arrives as a new one.
+    replaces_pressed: bool = False
 
     def all_buttons(self) -> tuple[Button, ...]:
         return self.buttons + tuple(b for item in self.items for b in item.buttons)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.app import Studybot
 from bot.envelope import (
@@ -39,6 +39,7 @@ class Delivered:
     ref: str
     to: str | None = None  # member name for private messages
     thread: str | None = None
+    edited: bool = False  # took the place of the message with the pressed button
 
     @property
     def text(self) -> str:
@@ -104,6 +105,11 @@ class MemoryAdapter:
         delivered, button = self.find_button(user, label, channel, containing)
         ctx = self.context(user, delivered.channel, admin)
         replies = await self.app.handle(ButtonPress(ctx, button.action_id))
+        first = replies[0] if replies else None
+        if isinstance(first, Message) and first.replaces_pressed:
+            self._edit(delivered, first)
+            self._deliver(user, delivered.channel, replies[1:])
+            return replies
         return self._deliver(user, delivered.channel, replies)
 
     async def submit(
@@ -172,6 +178,15 @@ class MemoryAdapter:
 
     def _record(self, delivered: Delivered) -> None:
         self.log.append(delivered)
+        self._tell(delivered)
+
+    def _edit(self, old: Delivered, message: Message) -> None:
+        """`message` in place of `old`, where `old` was (as Slack and Discord edit it)."""
+        edited = replace(old, message=message, edited=True)
+        self.log[self.log.index(old)] = edited
+        self._tell(edited)
+
+    def _tell(self, delivered: Delivered) -> None:
         for listener in self.listeners:
             listener(delivered)
 

@@ -52,6 +52,8 @@ class Console:
 
     def _show(self, delivered: Delivered) -> None:
         where = f"#{delivered.channel}" + (" (thread)" if delivered.thread else "")
+        if delivered.edited:
+            where += " · edited in place"
         self.out.write(render_message(delivered.message, where, delivered.to))
         self.out.flush()
 

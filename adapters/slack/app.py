@@ -347,8 +347,12 @@ class SlackAdapter:
         )
 
     async def _send_private(self, origin: Origin, message: Message) -> None:
-        for part in render_message(message):
-            if origin.response_url and await self._respond(origin.response_url, part, "ephemeral"):
+        for index, part in enumerate(render_message(message)):
+            # A press's response_url edits the message with the button (Slack's replace_original).
+            replace_pressed = message.replaces_pressed and index == 0
+            if origin.response_url and await self._respond(
+                origin.response_url, part, "ephemeral", replace_original=replace_pressed
+            ):
                 continue
             await self._ephemeral(origin, part)
 
@@ -376,11 +380,13 @@ class SlackAdapter:
             for part in render_message(message):
                 await self._respond(origin.response_url, part, "in_channel")
 
-    async def _respond(self, url: str, part: SlackMessage, response_type: str) -> bool:
+    async def _respond(
+        self, url: str, part: SlackMessage, response_type: str, *, replace_original: bool = False
+    ) -> bool:
         response = await AsyncWebhookClient(url).send_dict(
             {
                 "response_type": response_type,
-                "replace_original": False,
+                "replace_original": replace_original,
                 "text": part.text,
                 "blocks": part.blocks,
             }

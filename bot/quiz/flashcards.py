@@ -46,25 +46,26 @@ async def rate(app: Studybot, ctx: Context, parts: list[str]) -> list[Message]:
         raise Conflict("That rating does not exist. Press one of the four buttons.")
     now = utc_now(app)
 
-    async def work(tx: Tx) -> tuple[store.Session, bool]:
-        """(the session now, whether this press moved it on)."""
+    async def work(tx: Tx) -> tuple[store.Session, store.Session | None]:
+        """(the session as the press found it, moved on by it; None: it had moved already)."""
         session = await owned_session(tx, ctx, session_id, now)
         if position != session.position:
-            return session, False
+            return session, None
         question = question_of(app, session.current_question_id)
         known = rating >= GOOD
         answer = store.QuizAnswer.of(session, question, correct=known, rating=rating)
         await store.insert_quiz_answer(tx, answer, now)
         if not known:
             await add_card(tx, session.member_id, question.id, "flashcard", now, missed=True)
-        return await store.advance_session(tx, session, now), True
+        return session, await store.advance_session(tx, session, now)
 
-    session, rated = await app.db.write(work)
-    if not rated:
-        return moved_on(app, session)
+    before, after = await app.db.write(work)
+    if after is None:
+        return moved_on(app, before)
     name = screens.RATING_NAMES[rating]
     note = " Added to your review queue." if rating < GOOD else ""
+    back = screens.flashcard_back(before, question_of(app, before.current_question_id))
     return [
-        Message(text=f"Rated **{name}**.{note}", kind="quiz_feedback"),
-        await after_answer(app, session),
+        screens.rated(back, f"Rated **{name}**.{note}"),
+        await after_answer(app, after),
     ]

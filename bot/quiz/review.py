@@ -214,8 +214,12 @@ async def _own_card(app: Studybot, ctx: Context, parts: list[str]) -> tuple[stor
 
 async def show_key_points(app: Studybot, ctx: Context, parts: list[str]) -> Message:
     card, reps = await _own_card(app, ctx, parts)
-    question = question_of(app, card.question_id)
-    text = f"**Key points**\n{key_points_text(question)}"
+    return _back(card, reps, question_of(app, card.question_id))
+
+
+def _back(card: store.CardRow, reps: int, question: Question) -> Message:
+    """The card turned over, in place of its front: the prompt, the key points, the ratings."""
+    text = f"{question.prompt}\n\n**Key points**\n{key_points_text(question)}"
     if question.is_multiple_choice:
         text += "\n\n" + answer_text(question)
     return Message(
@@ -226,6 +230,7 @@ async def show_key_points(app: Studybot, ctx: Context, parts: list[str]) -> Mess
             for rating, label, style in RATINGS
         ),
         kind="review",
+        replaces_pressed=True,
     )
 
 
@@ -245,9 +250,12 @@ async def rate(app: Studybot, ctx: Context, parts: list[str]) -> list[Message]:
         raise Conflict("You already rated that card. Run `/review` for the next one.")
     zone = await _member_zone(app, card.member_id)
     label = next(name for value, name, _ in RATINGS if value == rating)
-    feedback = Message(
-        text=f"**{label}**: next review {describe_when(after.due, now, zone)}.",
-        kind="review",
+    back = _back(card, card.reps, question_of(app, card.question_id))
+    feedback = replace(
+        back,
+        title=f"Reviewed: {label}",
+        text=f"{back.text}\n\n**{label}**: next review {describe_when(after.due, now, zone)}.",
+        buttons=(),
     )
     return [feedback, await next_review(app, card.member_id, now)]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.bank import Question
@@ -64,16 +65,24 @@ def flashcard_front(session: store.Session, question: Question) -> Message:
 
 
 def flashcard_back(session: store.Session, question: Question) -> Message:
+    """The card turned over, in place of its front: the prompt, its key points, the ratings."""
     return Message(
-        title="Key points",
-        text=key_points_text(question),
+        title=f"Flashcard · {_progress(session)}",
+        text=f"{question.prompt}\n\n**Key points**\n{key_points_text(question)}",
+        fields=question_fields(question),
         buttons=tuple(
             Button(name, action_id("quiz-rate", session.id, session.position, value), style)
             for name, value, style in FLASHCARD_RATINGS
         ),
         footer="How well did you know it? Again and Hard go to your review queue.",
         kind="quiz",
+        replaces_pressed=True,
     )
+
+
+def rated(back: Message, line: str) -> Message:
+    """A card once rated: its back with the rating instead of the buttons, in place."""
+    return replace(back, text=f"{back.text}\n\n{line}", buttons=(), footer="", kind="quiz_feedback")
 
 
 def current(app: Studybot, session: store.Session) -> Message:

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.bank import Question
+from bot.commands.general import question_fields
 from bot.envelope import Context, Message
 from bot.errors import Conflict, NotFound
 from bot.quiz import screens
@@ -141,6 +142,7 @@ class Answered:
     session: store.Session  # as it was when the answer came in
     after: store.Session  # moved on to the next question, or finished
     question: Question
+    choice: int  # the option pressed, by its index in the bank
     correct: bool
     points: int
     first_try: bool
@@ -185,26 +187,31 @@ async def _record_answer(
     if not correct:
         await add_card(tx, session.member_id, question.id, "quiz", now, missed=True)
     after = await store.advance_session(tx, session, now)
-    return Answered(session, after, question, correct, points, first_try)
+    return Answered(session, after, question, choice, correct, points, first_try)
 
 
 def _feedback(outcome: Answered) -> Message:
+    """The question, answered: it takes the place of the question with its options."""
+    question = outcome.question
     if outcome.correct:
+        title = "Correct!"
+        verdict = answer_text(question)
         if not outcome.first_try:
-            earned = "No points this time: you answered this question in an earlier quiz."
+            footer = "No points this time: you answered this question in an earlier quiz."
         else:
-            earned = f"+{plural(outcome.points, 'point')}." if outcome.points else ""
-        return Message(
-            title="Correct!",
-            text=answer_text(outcome.question),
-            footer=earned,
-            kind="quiz_feedback",
-        )
+            footer = f"+{plural(outcome.points, 'point')}." if outcome.points else ""
+    else:
+        title = "Not quite"
+        chosen = (question.choices or ())[outcome.choice]
+        verdict = f"Your answer: {chosen}\n{answer_text(question)}"
+        footer = "Added to your review queue."
     return Message(
-        title="Not quite",
-        text=answer_text(outcome.question),
-        footer="Added to your review queue.",
+        title=title,
+        text=f"{question.prompt}\n\n{verdict}",
+        fields=question_fields(question),
+        footer=footer,
         kind="quiz_feedback",
+        replaces_pressed=True,
     )
 
 

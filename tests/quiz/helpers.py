@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from adapters.console.memory import MemoryAdapter
 from bot.bank import Question
-from bot.envelope import Message
+from bot.envelope import Button, ButtonPress, Message
 
 
 def shown_question(bot: MemoryAdapter, user: str, *, public: bool = False) -> Question:
@@ -34,6 +34,18 @@ async def answer(
     label = right_option(question) if correct else wrong_option(question)
     await bot.press(user, label, channel=channel)
     return question
+
+
+def button_on(bot: MemoryAdapter, user: str, label: str) -> Button:
+    """The newest button with this label that `user` sees, kept for a later press."""
+    return bot.find_button(user, label)[1]
+
+
+async def press_stale(bot: MemoryAdapter, user: str, button: Button) -> list[Message]:
+    """A press of a button that is no longer on screen (its message was edited since), as
+    a double click or a slow client still sends it; the replies."""
+    press = ButtonPress(bot.context(user, "general"), button.action_id)
+    return messages(await bot.app.handle(press))
 
 
 def messages(replies: object) -> list[Message]:

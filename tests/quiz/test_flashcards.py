@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from adapters.console.memory import MemoryAdapter
 from bot.bank import Question
-from bot.envelope import ButtonPress
-from tests.quiz.helpers import ledger, shown_question
+from tests.quiz.helpers import button_on, ledger, press_stale, shown_question
 
 
 async def test_a_flashcard_shows_the_key_points_then_four_ratings(quizbot: MemoryAdapter) -> None:
@@ -17,8 +16,14 @@ async def test_a_flashcard_shows_the_key_points_then_four_ratings(quizbot: Memor
     assert [b.label for b in front.message.buttons] == ["Show key points", "End quiz"]
     await quizbot.press("alice", "Show key points")
     back = quizbot.last("alice")
-    assert question.key_points[0] in back.text
+    assert (back.ref, back.edited) == (front.ref, True)  # the card turned over, in place
+    assert question.prompt in back.text and question.key_points[0] in back.text
     assert [b.label for b in back.message.buttons] == ["Again", "Hard", "Good", "Easy"]
+    await quizbot.press("alice", "Good")
+    rated, following = quizbot.inbox("alice")
+    assert rated.ref == front.ref and rated.message.buttons == ()
+    assert question.key_points[0] in rated.text and "Rated **Good**." in rated.text
+    assert following.message.title == "Flashcard · question 2 of 2"
 
 
 async def test_again_and_hard_go_to_review_and_the_end_counts_the_ratings(
@@ -44,9 +49,8 @@ async def test_again_and_hard_go_to_review_and_the_end_counts_the_ratings(
 async def test_a_rating_button_pressed_twice_does_not_rate_twice(quizbot: MemoryAdapter) -> None:
     await quizbot.command("alice", "/quiz flashcards 2")
     await quizbot.press("alice", "Show key points")
+    good = button_on(quizbot, "alice", "Good")
     await quizbot.press("alice", "Good")
-    first_back = next(d for d in quizbot.inbox("alice") if d.message.title == "Key points")
-    good = next(b for b in first_back.message.buttons if b.label == "Good")
-    await quizbot.app.handle(ButtonPress(quizbot.context("alice", "general"), good.action_id))
+    await press_stale(quizbot, "alice", good)
     answers = await quizbot.app.db.fetchval("SELECT COUNT(*) FROM quiz_answers")
     assert answers == 1

@@ -9,7 +9,7 @@ from bot.clock import FakeClock
 from bot.envelope import ButtonPress, Message
 from bot.registry import action_id
 from bot.storage.common import from_db
-from tests.quiz.helpers import answer, messages, shown_question
+from tests.quiz.helpers import answer, button_on, messages, press_stale, shown_question
 
 REVEAL_QUESTION = "app-propensity-label-window"
 
@@ -55,8 +55,14 @@ async def test_a_review_shows_the_prompt_then_the_key_points_then_four_ratings(
     assert front.message.title == "Review · 1 card due" and front.message.text == question.prompt
     await quizbot.press("alice", "Show key points")
     back = quizbot.last("alice")
-    assert question.key_points[0] in back.text and f"**{question.answer}**" in back.text
+    assert (back.ref, back.edited) == (front.ref, True)  # the card turned over, in place
+    assert question.prompt in back.text and question.key_points[0] in back.text
+    assert f"**{question.answer}**" in back.text
     assert [b.label for b in back.message.buttons] == ["Again", "Hard", "Good", "Easy"]
+    await quizbot.press("alice", "Good")
+    reviewed = next(d for d in quizbot.inbox("alice") if d.ref == front.ref)
+    assert reviewed.message.title == "Reviewed: Good" and reviewed.message.buttons == ()
+    assert "**Good**: next review in" in reviewed.text
 
 
 async def test_good_pushes_the_due_date_out_and_again_brings_it_back(
@@ -127,9 +133,12 @@ async def test_at_most_twenty_reviews_a_day(quizbot: MemoryAdapter, clock: FakeC
 
 async def test_a_card_is_rated_once_per_showing(quizbot: MemoryAdapter) -> None:
     await add(quizbot, "alice", REVEAL_QUESTION)
-    await review(quizbot, "alice", "Good")
-    await quizbot.press("alice", "Easy")  # the old rating buttons are still on screen
-    assert "already rated that card" in quizbot.last("alice").text
+    await quizbot.command("alice", "/review")
+    await quizbot.press("alice", "Show key points")
+    easy = button_on(quizbot, "alice", "Easy")
+    await quizbot.press("alice", "Good")
+    [reply] = await press_stale(quizbot, "alice", easy)
+    assert "already rated that card" in reply.text
     count = await quizbot.app.db.fetchval("SELECT COUNT(*) FROM review_log")
     assert count == 1
 

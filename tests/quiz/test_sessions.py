@@ -14,7 +14,16 @@ from bot.clock import FakeClock
 from bot.envelope import ButtonPress, Context
 from bot.quiz.common import points_for
 from bot.settings import Settings
-from tests.quiz.helpers import answer, ledger, messages, right_option, shown_question
+from tests.quiz.helpers import (
+    answer,
+    button_on,
+    ledger,
+    messages,
+    press_stale,
+    right_option,
+    shown_question,
+    wrong_option,
+)
 
 
 async def test_a_quiz_question_is_private_with_one_button_per_option(
@@ -49,6 +58,20 @@ async def test_a_correct_first_answer_earns_points_by_difficulty(
     assert f"+{points} point" in feedback.text
     assert await ledger(quizbot, "alice") == [("quiz", points, question.area)]
     assert quizbot.last("alice").message.title == "Quiz · question 2 of 2"
+
+
+async def test_the_answer_takes_the_place_of_the_question_and_its_buttons(
+    quizbot: MemoryAdapter,
+) -> None:
+    await quizbot.command("alice", "/quiz llm 2")
+    asked = quizbot.last("alice")
+    question = await answer(quizbot, "alice", correct=False)
+    answered, following = quizbot.inbox("alice")
+    assert (answered.ref, answered.edited) == (asked.ref, True)  # the same message, edited
+    assert answered.message.buttons == ()  # its options cannot be pressed again
+    assert answered.text.startswith(f"Not quite\n{question.prompt}")
+    assert f"Your answer: {wrong_option(question)}" in answered.text
+    assert not following.edited and following.message.title == "Quiz · question 2 of 2"
 
 
 async def test_points_go_to_the_channel_where_the_quiz_ran(quizbot: MemoryAdapter) -> None:
@@ -158,27 +181,19 @@ async def test_buttons_keep_working_after_a_restart(
 
 async def test_a_button_of_a_finished_quiz_says_so(quizbot: MemoryAdapter) -> None:
     await quizbot.command("alice", "/quiz 1")
-    question = await answer(quizbot, "alice", correct=True)
-    await quizbot.press("alice", right_option(question))
-    reply = quizbot.last("alice")
-    assert reply.message.kind == "error"
+    right = button_on(quizbot, "alice", right_option(shown_question(quizbot, "alice")))
+    await answer(quizbot, "alice", correct=True)
+    [reply] = await press_stale(quizbot, "alice", right)
+    assert reply.kind == "error"
     assert "That quiz is over" in reply.text and "/quiz" in reply.text
     assert len(await ledger(quizbot, "alice")) == 1
 
 
 async def test_an_earlier_questions_button_shows_where_the_quiz_is(quizbot: MemoryAdapter) -> None:
     await quizbot.command("alice", "/quiz 3")
-    first = await answer(quizbot, "alice", correct=False)
-    button = next(
-        b
-        for d in quizbot.inbox("alice")
-        if d.message.text == first.prompt
-        for b in d.message.buttons
-        if b.label == right_option(first)
-    )
-    replies = messages(
-        await quizbot.app.handle(ButtonPress(quizbot.context("alice", "general"), button.action_id))
-    )
+    button = button_on(quizbot, "alice", right_option(shown_question(quizbot, "alice")))
+    await answer(quizbot, "alice", correct=False)
+    replies = await press_stale(quizbot, "alice", button)
     assert "already answered that question" in replies[0].text
     assert replies[1].title == "Quiz · question 2 of 3"
     assert await ledger(quizbot, "alice") == []

@@ -58,6 +58,7 @@ class SlackChat:
         self.fake = fake
         self.adapter = adapter
         self.acts: dict[str, tuple[str, Channel]] = {}  # response_url key -> (member, where)
+        self.pressed_on: dict[str, Call] = {}  # response_url key -> the message pressed on
 
     # -- acting ---------------------------------------------------------------
 
@@ -72,13 +73,18 @@ class SlackChat:
     async def press(self, user: str, text: str, containing: str = "") -> list[Shown]:
         """Press the newest button labelled `text` that `user` can see, where it is shown."""
         shown, button = self.find_button(user, text, containing)
-        return await self.press_button(user, button, shown.channel)
+        return await self.press_button(user, button, shown.channel, on=shown)
 
-    async def press_button(self, user: str, button: dict[str, Any], where: Channel) -> list[Shown]:
+    async def press_button(
+        self, user: str, button: dict[str, Any], where: Channel, on: Shown | None = None
+    ) -> list[Shown]:
+        """Press `button` in `where`; `on`: the message it is on, which a reply may replace."""
         start = len(self.fake.calls)
         status, key = await self.slack.press(user, button, where)
         assert status == 200
         self.acts[key] = (user, where)
+        if on is not None:
+            self.pressed_on[key] = on.call
         return await self._settled(user, start)
 
     async def submit(self, user: str, values: dict[str, str]) -> list[Shown]:
@@ -94,12 +100,24 @@ class SlackChat:
     # -- reading --------------------------------------------------------------
 
     def seen_by(self, user: str, calls: Iterable[Call] | None = None) -> list[Shown]:
+        """What `user` can read, oldest first; a message replaced since is gone."""
+        replaced = self.replaced()
         shown = []
         for call in self.fake.calls if calls is None else calls:
             where = self._where_seen(call, user)
-            if where is not None:
+            if where is not None and not any(call is gone for gone in replaced):
                 shown.append(Shown(call, where))
         return shown
+
+    def replaced(self) -> list[Call]:
+        """Messages a reply took the place of (`replace_original` on a press's response_url)."""
+        return [
+            self.pressed_on[call.target]
+            for call in self.fake.calls
+            if call.method == "response_url"
+            and call.args.get("replace_original")
+            and call.target in self.pressed_on
+        ]
 
     def last(self, user: str) -> Shown:
         return self.seen_by(user)[-1]

@@ -28,10 +28,14 @@ async def test_a_quiz_is_private_with_a_button_per_option_feedback_and_a_score(
 
     wrong, second = await chat.press("alice", option(question, correct=False))
     assert wrong.ephemeral and wrong.title == "Not quite"
+    assert wrong.call.args["replace_original"] is True  # in place of the question
+    assert wrong.labels == [] and first.call not in [s.call for s in chat.seen_by("alice")]
+    assert mrkdwn(question.prompt) in wrong.text
     assert answer_line(question) in wrong.text
     assert question.explanation and mrkdwn(question.explanation) in wrong.text
     assert "Added to your review queue" in wrong.text
     assert second.title == "Quiz · question 2 of 2"
+    assert second.call.args["replace_original"] is False  # the next question is a new message
 
     following = question_on(second, app.bank.questions)
     right, score = await chat.press("alice", option(following, correct=True))
@@ -60,12 +64,15 @@ async def test_flashcards_show_key_points_then_four_ratings(chat: SlackChat, app
     question = question_on(front, app.bank.questions)
 
     [back] = await chat.press("alice", "Show key points")
-    assert back.ephemeral and back.title == "Key points"
+    assert back.ephemeral and back.call.args["replace_original"] is True  # the card turned over
+    assert chat.seen_by("alice") == [back]
     assert f"• {mrkdwn(question.key_points[0])}" in back.text
     assert back.labels == ["Again", "Hard", "Good", "Easy"]
 
-    replies = await chat.press("alice", "Good")
-    assert "You rated 1 card: 1 Good." in replies[-1].text
+    rated, summary = await chat.press("alice", "Good")
+    assert rated.call.args["replace_original"] is True and rated.labels == []
+    assert "Rated *Good*." in rated.text
+    assert "You rated 1 card: 1 Good." in summary.text
 
 
 async def test_review_serves_a_due_card_with_key_points_and_ratings(
