@@ -288,6 +288,16 @@ def message_kwargs(part: Part) -> dict[str, Any]:
     return kwargs
 
 
+def edit_kwargs(part: Part) -> dict[str, Any]:
+    """Like `message_kwargs`, for an edit: what `part` lacks is cleared, not kept."""
+    return {
+        "allowed_mentions": NO_MENTIONS,
+        "content": part.content or None,
+        "embeds": list(part.embeds),
+        "view": RenderedView(part) if part.rows else None,
+    }
+
+
 def build_modal(spec: ModalSpec) -> discord.ui.Modal:
     modal = discord.ui.Modal(title=spec.title, custom_id=spec.custom_id, timeout=None)
     if spec.intro:
@@ -401,7 +411,13 @@ class Interactions:
             if isinstance(reply, Form):
                 await self._show_form(answer, _scoped_form(reply, answer.workspace))
             else:
-                for part in render_message(reply):
+                for index, part in enumerate(render_message(reply)):
+                    if (
+                        index == 0
+                        and reply.replaces_pressed
+                        and await self._edit_pressed(answer, part)
+                    ):
+                        continue
                     await self._send(answer, part, reply.private)
         interaction = answer.interaction
         if answer.thinking:  # nothing replaced the "thinking…" message
@@ -413,6 +429,21 @@ class Interactions:
                 )
             else:
                 await interaction.response.defer()
+
+    async def _edit_pressed(self, answer: _Answer, part: Part) -> bool:
+        """Edit the message whose button was pressed into `part` (an UPDATE_MESSAGE response).
+
+        False when that is no longer possible: the interaction was answered already
+        (deferred because the core was slow), so `part` goes out as a new message.
+        """
+        interaction = answer.interaction
+        if (
+            interaction.type is not discord.InteractionType.component
+            or interaction.response.is_done()
+        ):
+            return False
+        await interaction.response.edit_message(**edit_kwargs(scoped(part, answer.workspace)))
+        return True
 
     async def _send(self, answer: _Answer, part: Part, private: bool) -> None:
         interaction = answer.interaction

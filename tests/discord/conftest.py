@@ -65,7 +65,7 @@ class Discord:
         def answered() -> list[dict[str, Any]]:
             first = []
             for r in self.fake.matching("POST", callback):
-                if r.status < 400 and r.body.get("type") == 4:  # a message: as it was stored
+                if r.status < 400 and r.body.get("type") in (4, 7):  # a message, or an edit
                     first.append(self.fake.messages[self.fake.originals[payload["token"]]])
                 elif r.status < 400 and r.body.get("type") == 9:  # a modal
                     first.append(r.body["data"])

@@ -66,6 +66,7 @@ class FakeDiscord:
         self.requests: list[Recorded] = []
         self.messages: dict[str, dict[str, Any]] = {}
         self.originals: dict[str, str] = {}  # interaction token -> message id
+        self.pressed: dict[str, str] = {}  # interaction token -> id of the message clicked on
         self.threads: dict[str, dict[str, Any]] = {}  # message id -> thread
         self.channels: dict[str, dict[str, Any]] = {}  # private threads and DMs by id
         self.thread_members: dict[str, list[str]] = {}  # thread id -> user ids added
@@ -140,6 +141,8 @@ class FakeDiscord:
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         """Send a gateway DISPATCH to every connected client."""
         payload = {"op": 0, "t": event, "s": next(self._sequence), "d": data}
+        if event == "INTERACTION_CREATE" and "id" in data.get("message", {}):
+            self.pressed[data["token"]] = str(data["message"]["id"])
         for socket in list(self.sockets):
             await socket.send_str(json.dumps(payload))
 
@@ -372,6 +375,12 @@ class FakeDiscord:
         if kind in (4, 5):  # a message, or "thinking…" until the bot edits it
             message = self._message(str(CHANNEL_ID), data if kind == 4 else {}, interaction=True)
             self.originals[token] = message["id"]
+        elif kind == 7:  # UPDATE_MESSAGE: the message with the button becomes the response
+            pressed = self.pressed.get(token)
+            if pressed not in self.messages:
+                return _json({"message": "Unknown Message", "code": 10008}, status=404)
+            _edit(self.messages[pressed], data)
+            self.originals[token] = pressed
         reply = {"interaction": {"id": interaction_id, "type": 2}}
         return _json(reply)
 
@@ -382,11 +391,7 @@ class FakeDiscord:
         message_id = self.originals.get(token)
         if message_id is None:
             return _json({"message": "Unknown Message", "code": 10008}, status=404)
-        message = self.messages[message_id]
-        for key in ("content", "embeds", "components"):
-            if key in body:
-                message[key] = body[key] or ([] if key != "content" else "")
-        return _json(message)
+        return _json(_edit(self.messages[message_id], body))
 
     def _delete_original(self, body: Any, app_id: str, token: str) -> web.Response:
         message_id = self.originals.pop(token, None)
@@ -455,6 +460,15 @@ class FakeDiscord:
     async def wait_identified(self, within: float = 10.0) -> None:
         async with self._changed:
             await asyncio.wait_for(self._changed.wait_for(lambda: bool(self.identifies)), within)
+
+
+def _edit(message: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+    """`message` as an edit leaves it: what the body sets (null clears it), the rest kept."""
+    for key in ("content", "embeds", "components"):
+        if key in body:
+            message[key] = body[key] or ([] if key != "content" else "")
+    message["edited_timestamp"] = TIMESTAMP
+    return message
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:

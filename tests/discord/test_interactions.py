@@ -177,3 +177,21 @@ async def test_a_failure_while_answering_shows_an_apology_with_an_incident_id(
     callback = await driver.interact(payloads.slash("help"))
     assert "incident id" in callback.body["data"]["content"]
     assert "Traceback" not in callback.body["data"]["content"]
+
+
+async def test_a_quiz_answer_after_a_deferral_comes_as_a_new_message(
+    driver: Discord, fake: FakeDiscord, slow_core: asyncio.Event
+) -> None:
+    """Once a click is answered with "thinking…", its message can no longer be edited."""
+    slow_core.set()
+    [question] = await driver.replies(payloads.slash("quiz start", payloads.option("count", 2)))
+    slow_core.clear()
+    click = payloads.click(question, payloads.buttons_of(question)[0]["custom_id"])
+    deferred = await driver.interact(click)
+    assert deferred.body["type"] == 5
+    slow_core.set()
+    edit = await fake.wait_for_route("PATCH", rf"/api/v10/webhooks/\d+/{click['token']}/.*")
+    assert edit.body["embeds"][0]["title"] in ("Correct!", "Not quite")
+    following = await driver.followup(click)
+    assert following.body["embeds"][0]["title"] == "Quiz · question 2 of 2"
+    assert payloads.buttons_of(question)  # still there: a second press hears the quiz moved on

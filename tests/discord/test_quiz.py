@@ -50,8 +50,15 @@ def option_id(app: Studybot, message: dict[str, Any], *, correct: bool) -> str:
     raise AssertionError("no such option")
 
 
+def update_type(fake: FakeDiscord, click: dict[str, Any]) -> int:
+    """The type of the bot's first response to `click` (4: a new message, 7: an edit)."""
+    path = rf"/api/v10/interactions/{click['id']}/{click['token']}/callback"
+    [response] = fake.matching("POST", path)
+    return int(response.body["type"])
+
+
 async def test_a_quiz_is_private_with_a_button_per_option_feedback_and_a_score(
-    app: Studybot, driver: Discord
+    app: Studybot, driver: Discord, fake: FakeDiscord
 ) -> None:
     [first] = await driver.replies(
         payloads.slash("quiz start", payloads.option("area", "trees"), payloads.option("count", 2))
@@ -63,9 +70,11 @@ async def test_a_quiz_is_private_with_a_button_per_option_feedback_and_a_score(
     assert sorted(options) == sorted(question.choices or ())  # a button per option, shuffled
     assert end == "End quiz"
 
-    feedback, second = await driver.replies(
-        payloads.click(first, option_id(app, first, correct=False)), count=2
-    )
+    click = payloads.click(first, option_id(app, first, correct=False))
+    feedback, second = await driver.replies(click, count=2)
+    assert update_type(fake, click) == 7  # UPDATE_MESSAGE: the question became its answer
+    assert feedback["id"] == first["id"] and payloads.buttons_of(feedback) == []
+    assert question.prompt in text_of(feedback)
     assert is_private(feedback) and is_private(second)
     assert feedback["embeds"][0]["title"] == "Not quite"
     assert f"The answer: **{question.answer}**" in text_of(feedback)
@@ -91,12 +100,13 @@ async def test_flashcards_show_key_points_then_four_ratings(app: Studybot, drive
     question = question_on(app, front)
     show = payloads.custom_id_of(front, "Show key points")
     [back] = await driver.replies(payloads.click(front, show))
-    assert is_private(back)
-    assert question.key_points[0] in text_of(back)
+    assert back["id"] == front["id"] and is_private(back)  # the card turned over, in place
+    assert question.prompt in text_of(back) and question.key_points[0] in text_of(back)
     assert [b["label"] for b in payloads.buttons_of(back)] == ["Again", "Hard", "Good", "Easy"]
     rated, summary = await driver.replies(
         payloads.click(back, payloads.custom_id_of(back, "Hard")), count=2
     )
+    assert rated["id"] == front["id"] and payloads.buttons_of(rated) == []
     assert "Rated **Hard**. Added to your review queue." in text_of(rated)
     assert "You rated 1 card: 1 Hard." in text_of(summary)
 
