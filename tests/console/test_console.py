@@ -63,6 +63,15 @@ async def test_repl_script_syntax(app: Studybot) -> None:
     assert text.count("studybot commands") == 1  # nothing runs after :quit
 
 
+async def test_a_card_turned_over_is_shown_as_an_edit(app: Studybot) -> None:
+    out = io.StringIO()
+    await run_console(app, io.StringIO("/quiz flashcards 1\n[Show key points]\n"), out)
+    shown = out.getvalue().split("── ")[1:]
+    assert shown[0].startswith("#general · Flashcard · question 1 of 1 (private to you)")
+    assert shown[1].startswith("#general · edited in place · Flashcard · question 1 of 1")
+    assert "Key points" in shown[1] and "[Again] [Hard] [Good] [Easy]" in shown[1]
+
+
 async def test_speaker_and_channel_prefixes(app: Studybot) -> None:
     console = Console(app, io.StringIO())
     assert (console.split("bob #ml: /help").who, console.split("bob #ml: /help").channel) == (
