@@ -2,7 +2,8 @@
 
 Each ledger row carries its local week and month in its channel's zone. The
 running `standings` follow the ledger (bot/storage/standings.py), so a
-leaderboard is an index read, not a scan of the ledger.
+leaderboard is an index read plus the few newest ledger rows not folded into
+the standings yet, not a scan of the ledger.
 """
 
 from __future__ import annotations
@@ -81,21 +82,59 @@ class Window:
     area: str | None = None
 
     @property
-    def params(self) -> tuple[int, str, str]:
-        return (self.channel_id, self.period, self.area or "")
+    def named(self) -> dict[str, object]:
+        return {"channel": self.channel_id, "period": self.period, "area": self.area or ""}
 
 
-_IN_WINDOW = "s.channel_id = ? AND s.period = ? AND s.area = ?"
+_IN_WINDOW = "s.channel_id = :channel AND s.period = :period AND s.area = :area"
+# The ledger rows the follower has not folded into the standings yet, per member
+# of the window: a reader adds them itself, so it never waits for a fold. They are
+# the newest rows: NOT INDEXED keeps SQLite to that range of ids (it would rather
+# walk the whole ledger in member order, for the GROUP BY).
+_UNFOLDED = (
+    "unfolded AS (SELECT member_id, SUM(points) AS points, MIN(id) AS first_id "
+    "FROM ledger NOT INDEXED WHERE id > (SELECT through FROM st.applied) AND channel_id = :channel "
+    "AND (:period = 'all' OR week = :period OR month = :period) "
+    "AND (:area = '' OR area = :area) GROUP BY member_id)"
+)
+# Only members with unfolded rows can move, so the top `limit` are among the
+# folded top `limit` (plus one per member whose unfolded points are negative,
+# who may drop out) and the members with unfolded rows.
+_TOP = (
+    f"WITH {_UNFOLDED}, "
+    f"ahead AS (SELECT s.member_id FROM st.standings s WHERE {_IN_WINDOW} "
+    "ORDER BY s.points DESC, s.first_id "
+    "LIMIT :limit + (SELECT COUNT(*) FROM unfolded WHERE points < 0)), "
+    "candidates AS (SELECT member_id FROM ahead UNION SELECT member_id FROM unfolded), "
+    "totals AS (SELECT c.member_id, COALESCE(s.points, 0) + COALESCE(u.points, 0) AS points, "
+    "COALESCE(s.first_id, u.first_id) AS first_id FROM candidates c "
+    f"LEFT JOIN st.standings s ON {_IN_WINDOW} AND s.member_id = c.member_id "
+    "LEFT JOIN unfolded u ON u.member_id = c.member_id) "
+    "SELECT t.member_id, COALESCE(NULLIF(m.display_name, ''), m.native_id), t.points "
+    "FROM totals t JOIN members m ON m.id = t.member_id WHERE t.points > 0 "
+    "ORDER BY t.points DESC, t.first_id LIMIT :limit"
+)
+# A rank is 1 + the members above: the folded counts above the member's total,
+# corrected for the members with unfolded rows (the counts have them at their
+# folded total, or not at all).
+_STANDING_OF = (
+    f"WITH {_UNFOLDED}, "
+    "moved AS (SELECT u.member_id, s.points AS folded, COALESCE(s.points, 0) + u.points AS total "
+    f"FROM unfolded u LEFT JOIN st.standings s ON {_IN_WINDOW} AND s.member_id = u.member_id), "
+    "mine AS (SELECT COALESCE((SELECT s.points FROM st.standings s "
+    f"WHERE {_IN_WINDOW} AND s.member_id = :member), 0) "
+    "+ COALESCE((SELECT points FROM unfolded WHERE member_id = :member), 0) AS points) "
+    "SELECT mine.points, 1 + (SELECT COALESCE(SUM(c.members), 0) FROM st.standing_counts c "
+    "WHERE c.channel_id = :channel AND c.period = :period AND c.area = :area "
+    "AND c.points > mine.points) "
+    "+ (SELECT COUNT(*) FROM moved WHERE member_id != :member AND total > mine.points) "
+    "- (SELECT COUNT(*) FROM moved WHERE folded > mine.points) FROM mine"
+)
 
 
 async def top(db: Database, window: Window, limit: int = 10) -> list[Standing]:
-    await db.standings.current()
-    rows = await db.fetchall(
-        "SELECT s.member_id, COALESCE(NULLIF(m.display_name, ''), m.native_id), s.points "
-        f"FROM st.standings s JOIN members m ON m.id = s.member_id WHERE {_IN_WINDOW} "
-        "AND s.points > 0 ORDER BY s.points DESC, s.first_id LIMIT ?",
-        (*window.params, limit),
-    )
+    await db.standings.readable()
+    rows = await db.fetchall(_TOP, {**window.named, "limit": limit})
     standings, rank, previous = [], 0, None
     for position, row in enumerate(rows, start=1):
         if row[2] != previous:  # equal totals share a rank
@@ -105,16 +144,11 @@ async def top(db: Database, window: Window, limit: int = 10) -> list[Standing]:
 
 
 async def standing_of(db: Database, window: Window, member_id: int) -> Standing | None:
-    await db.standings.current()
-    row = await db.fetchone(
-        "SELECT s.points, (SELECT COALESCE(SUM(c.members), 0) FROM st.standing_counts c "
-        "WHERE c.channel_id = s.channel_id AND c.period = s.period AND c.area = s.area "
-        f"AND c.points > s.points) FROM st.standings s WHERE {_IN_WINDOW} AND s.member_id = ?",
-        (*window.params, member_id),
-    )
+    await db.standings.readable()
+    row = await db.fetchone(_STANDING_OF, {**window.named, "member": member_id})
     if row is None or row[0] <= 0:
         return None
-    return Standing(int(row[1]) + 1, member_id, "", int(row[0]))
+    return Standing(int(row[1]), member_id, "", int(row[0]))
 
 
 async def points_since(db: Database, member_id: int, since: datetime | None) -> int:

@@ -9,8 +9,12 @@ folds new ledger rows into the standings, kept beside the database in a file
 of their own (`studybot.standings.db` for `studybot.db`). SQLite releases the
 GIL while it works, so this runs on another core.
 
-Reads stay exact: `current()` waits until every ledger row committed before it
-was called is in the standings (usually at once; at most one fold behind).
+Reads stay exact without waiting for a fold: a leaderboard adds the ledger
+rows past `applied.through` (the few the follower has not folded yet) to the
+standings in the same statement, one snapshot of both files. Only standings it
+cannot use (from an older copy of the ledger, or far behind) make it wait
+for the follower (`readable()`); `current()` waits until every committed row
+is folded.
 
 The standings are derived data. A standings file that is missing, written by
 another version of this schema, or left beside a database restored from an
@@ -44,6 +48,10 @@ FOLD_PAUSE_S = 0.05
 # gap of many rows is worth it.
 REBUILD_WHEN_BEHIND_BY = 5
 REBUILD_AFTER_ROWS = 50_000
+# A leaderboard read adds the ledger rows not folded yet itself (usually a few
+# hundred: the rows of the last pause and fold); past this many it waits for the
+# follower instead.
+MERGE_AT_MOST_ROWS = 20_000
 
 # The windows one ledger row counts in: every period it falls in, overall and in its area.
 _WINDOWS = """
@@ -135,6 +143,12 @@ _LOCK_THROUGH = (
     f"mark IS (SELECT {_ROW_MARK} FROM {{src}}.ledger WHERE id = through), "
     "(SELECT COALESCE(MAX(id), 0) FROM {src}.ledger)"
 )
+# For a reader (the standings attached as `st`): whether they can be read with
+# the ledger's unfolded rows added (they follow this ledger), and how far behind.
+_READABLE = (
+    f"SELECT mark IS (SELECT {_ROW_MARK} FROM main.ledger WHERE id = through), "
+    "(SELECT COALESCE(MAX(id), 0) FROM main.ledger) - through FROM st.applied"
+)
 _ADVANCE_THROUGH = (
     "UPDATE {st}.applied SET through = (SELECT COALESCE(MAX(id), 0) FROM {src}.ledger), "
     f"mark = (SELECT {_ROW_MARK} FROM {{src}}.ledger ORDER BY id DESC LIMIT 1) "
@@ -219,6 +233,20 @@ class Standings:
         self._wanted = True
         if self._folding is None:
             self._folding = asyncio.get_running_loop().create_task(self._fold_while_wanted())
+
+    async def readable(self) -> None:
+        """Return once the standings plus the ledger rows past `through` are exact.
+
+        Usually at once: a reader adds the few rows the follower has not folded
+        yet itself (`ledger.top`, `ledger.standing_of`), so leaderboards never
+        wait for a fold. It waits only for standings it cannot use: left beside
+        a database restored from an older backup, or far behind the ledger.
+        """
+        if self._thread is None:
+            return  # folded at each commit
+        same_ledger, behind = self._reader.execute(_READABLE).fetchone()
+        if not same_ledger or behind > MERGE_AT_MOST_ROWS:
+            await self.current()
 
     async def current(self) -> None:
         """Return once every ledger row committed so far is in the standings."""

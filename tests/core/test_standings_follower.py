@@ -263,6 +263,89 @@ async def test_a_reader_does_not_wait_out_the_pause_between_folds(
     assert await tables(db) == brute_force(await ledger_rows(db))
 
 
+def brute_force_board(rows: list[sqlite3.Row], window: Window) -> list[tuple[int, int, int]]:
+    """(rank, member, points) of everyone above zero in `window`, best first."""
+    standings, _ = brute_force(rows)
+    key = (window.channel_id, window.period, window.area or "")
+    ranked = sorted((-s[4], s[5], s[3]) for s in standings if s[:3] == key and s[4] > 0)
+    return [(1 + sum(p < minus for p, _, _ in ranked), m, -minus) for minus, _, m in ranked]
+
+
+def windows_of(rows: list[sqlite3.Row]) -> list[Window]:
+    periods = {ALL_TIME} | {row["week"] for row in rows} | {row["month"] for row in rows}
+    return [
+        Window(channel, period=period, area=area)
+        for channel in (1, 2)
+        for period in sorted(periods - {""})
+        for area in (None, "trees", "nlp")
+    ]
+
+
+async def assert_boards_exact(db: Database) -> None:
+    """Every window's top 5 and every member's standing, against the ledger itself."""
+    rows = await ledger_rows(db)
+    for window in windows_of(rows):
+        expected = brute_force_board(rows, window)
+        top = await ledger.top(db, window, limit=5)
+        assert [(s.rank, s.member_id, s.points) for s in top] == expected[:5], window
+        for member in range(1, 31):
+            mine = await ledger.standing_of(db, window, member)
+            found = [(r, m, p) for r, m, p in expected if m == member]
+            assert ([(mine.rank, member, mine.points)] if mine else []) == found, (window, member)
+
+
+async def folded_through(db: Database) -> int:
+    return int(await db.fetchval("SELECT through FROM st.applied"))
+
+
+async def test_a_leaderboard_adds_the_rows_not_folded_yet_without_waiting(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await fold_in_small_steps(db, random.Random(22))
+    monkeypatch.setattr(db.standings, "follow", lambda: None)  # the follower falls behind
+    await add_random_points(db, random.Random(23), 150)  # new members, gains and losses
+    newest = await db.fetchval("SELECT MAX(id) FROM ledger")
+    assert await folded_through(db) < newest - 100
+    await assert_boards_exact(db)
+    assert await folded_through(db) < newest - 100  # no read waited for a fold
+
+
+async def add_points_of(db: Database, *points: tuple[int, int]) -> None:
+    """(member, points) rows in channel 1, in this order."""
+
+    async def rows(tx: Tx) -> None:
+        for member, amount in points:
+            await ledger.add_points(tx, member, 1, "test", amount, START)
+
+    await db.write(rows)
+
+
+async def test_a_leader_whose_unfolded_points_are_negative_can_drop_out_of_the_top(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await add_points_of(db, (1, 10), (2, 9), (3, 8))
+    await db.standings.current()
+    monkeypatch.setattr(db.standings, "follow", lambda: None)
+    await add_points_of(db, (1, -5))  # a withdrawn vote, not folded yet
+    top = await ledger.top(db, Window(1), limit=2)
+    assert [(s.member_id, s.points) for s in top] == [(2, 9), (3, 8)]
+    mine = await ledger.standing_of(db, Window(1), 1)
+    assert mine is not None and (mine.rank, mine.points) == (3, 5)
+
+
+async def test_a_leaderboard_far_behind_waits_for_the_follower(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(standings, "MERGE_AT_MOST_ROWS", 50)
+    monkeypatch.setattr(standings, "FOLD_PAUSE_S", 3600.0)
+    await fold_in_small_steps(db, random.Random(24))
+    await add_random_points(db, random.Random(25), 60)
+    await add_random_points(db, random.Random(26), 60)  # folded after the pause, unless asked
+    await ledger.top(db, Window(1))
+    assert await folded_through(db) == await db.fetchval("SELECT MAX(id) FROM ledger")
+    await assert_boards_exact(db)
+
+
 async def test_standings_newer_than_a_restored_database_are_rebuilt(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     db = await community_with_points(path, 19)
@@ -277,6 +360,7 @@ async def test_standings_newer_than_a_restored_database_are_rebuilt(tmp_path: Pa
     shutil.copy(backup, path)  # the database comes back from the backup; the standings stay
     restored = await open_db(path)
     try:
+        await assert_boards_exact(restored)  # never read with the other ledger's standings
         await add_random_points(restored, random.Random(21), 30)
         assert await tables(restored) == brute_force(await ledger_rows(restored))
     finally:
