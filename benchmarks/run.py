@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import random
 import sqlite3
@@ -56,6 +57,7 @@ SIZES = {
         "posts_per_s": 1_000,
         "raw_commits": 500,
         "queries": 20,
+        "points_per_s": 500,
     },
     "full": {
         "members": 5_000,
@@ -67,6 +69,7 @@ SIZES = {
         "posts_per_s": 1_000,
         "raw_commits": 20_000,
         "queries": 200,
+        "points_per_s": 7_500,  # what 10,000 events/s add to the ledger
     },
 }
 START = datetime(2026, 1, 6, 8, 0, tzinfo=UTC)
@@ -295,8 +298,9 @@ async def bench_leaderboard(folder: Path, size: dict[str, int]) -> dict[str, obj
         await app.db.standings.current()  # the follower folds what the fill committed
         figures["caught_up_s"] = time.perf_counter() - began
         me = await member_id_of(app, users[0])
+        week = Window(channel, period=ledger.week_key(START.date()))
         for label, window in {
-            "week": Window(channel, period=ledger.week_key(START.date())),
+            "week": week,
             "month": Window(channel, period=ledger.month_key(START.date())),
             "all": Window(channel),
             "area": Window(channel, area=AREAS[0]),
@@ -305,9 +309,34 @@ async def bench_leaderboard(folder: Path, size: dict[str, int]) -> dict[str, obj
             for _ in range(size["queries"]):
                 await timed(lambda w=window: top_and_rank(app, w, me), samples)  # type: ignore[misc]
             figures[label] = Latencies(samples).summary()
+        rate = size["points_per_s"]
+        samples = []
+        points = asyncio.create_task(arriving(app, fill, rate, first=size["ledger_rows"]))
+        try:
+            await asyncio.sleep(0.5)  # the follower falls behind, as it does under load
+            for _ in range(size["queries"]):
+                await timed(lambda: top_and_rank(app, week, me), samples)
+                await asyncio.sleep(0.01)
+        finally:
+            points.cancel()
+            await asyncio.gather(points, return_exceptions=True)
+        figures["week_while_points_arrive"] = {**Latencies(samples).summary(), "points_per_s": rate}
         return figures
     finally:
         await app.close()
+
+
+async def arriving(
+    app: Studybot, fill: Callable[[Tx, range], Awaitable[None]], rate: int, first: int
+) -> None:
+    """Ledger rows committed at `rate` a second, a hundredth of a second's worth at a time."""
+    step = max(1, rate // 100)
+    began = time.perf_counter()
+    for batch_start in itertools.count(first, step):
+        batch = range(batch_start, batch_start + step)
+        await app.db.write(lambda tx, b=batch: fill(tx, b))  # type: ignore[misc]
+        due = began + (batch_start + step - first) / rate
+        await asyncio.sleep(max(0.0, due - time.perf_counter()))
 
 
 async def member_id_of(app: Studybot, user: object) -> int:
@@ -485,7 +514,7 @@ def details(results: dict[str, object]) -> list[str]:
     """Every latency's p50/p99, and the figures behind the verdicts."""
     events, boards, fanout = results["events"], results["leaderboard"], results["fanout"]
     assert isinstance(events, dict) and isinstance(boards, dict) and isinstance(fanout, dict)
-    lines = [f"{'latency':<30}{'p50 ms':>10}{'p99 ms':>10}{'count':>8}"]
+    lines = [f"{'latency':<44}{'p50 ms':>10}{'p99 ms':>10}{'count':>8}"]
     kinds = {
         f"{kind}, {events['in_flight']} in flight": events[kind]
         for kind in ("answers", "votes", "quiz_answers")
@@ -494,12 +523,10 @@ def details(results: dict[str, object]) -> list[str]:
     at_rate = results.get("events_at_rate")
     for run in at_rate if isinstance(at_rate, list) else ():
         kinds[f"arriving at {run['rate']:,}/s"] = _all_events(run)
-    kinds.update(
-        {f"leaderboard {w}": figures for w, figures in boards.items() if isinstance(figures, dict)}
-    )
+    kinds.update({_board_label(w, f): f for w, f in boards.items() if isinstance(f, dict)})
     for label, figures in kinds.items():
         lines.append(
-            f"{label:<30}{figures['p50_ms']:>10.2f}{figures['p99_ms']:>10.2f}{figures['count']:>8}"
+            f"{label:<44}{figures['p50_ms']:>10.2f}{figures['p99_ms']:>10.2f}{figures['count']:>8}"
         )
     lines += [
         "",
@@ -515,6 +542,12 @@ def details(results: dict[str, object]) -> list[str]:
         f"{fanout['seconds']:.2f} s against a bound of {fanout['bound_seconds']:.2f} s",
     ]
     return lines
+
+
+def _board_label(window: str, figures: dict[str, object]) -> str:
+    if "points_per_s" in figures:
+        return f"leaderboard {window.split('_')[0]}, {figures['points_per_s']:,} points/s arriving"
+    return f"leaderboard {window}"
 
 
 def _all_events(run: dict[str, object]) -> dict[str, object]:
