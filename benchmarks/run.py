@@ -439,6 +439,7 @@ TARGETS = {
     "events_per_s": (">=", 10_000),
     "events_p99_ms": ("<=", 20),
     "leaderboard_p99_ms": ("<=", 5),
+    "leaderboard_loaded_p99_ms": ("<=", 5),  # ours: the same target while points arrive
     "fanout_over_bound_pct": ("<=", 10),
     "buddies_s": ("<=", 2),
     "startup_s": ("<=", 1.5),
@@ -458,7 +459,8 @@ def verdicts(results: dict[str, object]) -> dict[str, tuple[float, bool]]:
     measured = {
         "events_per_s": events["events_per_s"],
         "events_p99_ms": events["all_p99_ms"],
-        "leaderboard_p99_ms": max(v["p99_ms"] for v in boards.values() if isinstance(v, dict)),
+        "leaderboard_p99_ms": max(boards[w]["p99_ms"] for w in ("week", "month", "all", "area")),
+        "leaderboard_loaded_p99_ms": boards["week_while_points_arrive"]["p99_ms"],
         "fanout_over_bound_pct": fanout["over_bound_pct"],
         "startup_s": startup["startup_s"],
         "idle_rss_mb": startup["idle_rss_mb"],
@@ -502,10 +504,10 @@ def machine() -> str:
 
 def table(results: dict[str, object]) -> str:
     lines = [f"studybot benchmarks ({results['size']}, {results['machine']})", ""]
-    lines.append(f"{'figure':<24}{'measured':>14}  {'target':>10}  met")
+    lines.append(f"{'figure':<28}{'measured':>14}  {'target':>10}  met")
     for name, (value, met) in verdicts(results).items():
         op, target = TARGETS[name]
-        lines.append(f"{name:<24}{value:>14,.2f}  {op}{target:>8,}  {'yes' if met else 'NO'}")
+        lines.append(f"{name:<28}{value:>14,.2f}  {op}{target:>8,}  {'yes' if met else 'NO'}")
     lines += ["", *details(results)]
     return "\n".join(lines)
 
