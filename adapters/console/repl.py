@@ -97,13 +97,16 @@ class Console:
         try:
             self.adapter.find_button(line.who, label, containing=containing)
         except AssertionError:
-            self._say(f"{line.who} sees no [{label}] button.")
+            self._say(f"{_subject(line.who, 'sees', 'see')} no [{label}] button.")
             return
         await self.adapter.press(line.who, label, containing=containing)
 
     async def _fill(self, line: Line) -> None:
         if line.who not in self.adapter.open_forms:
-            self._say(f"{line.who} has no open form; press a button that opens one first.")
+            self._say(
+                f"{_subject(line.who, 'has', 'have')} no open form; "
+                "press a button that opens one first."
+            )
             return
         pieces = _FIELD.split(line.rest)[1:]
         values = dict(zip(pieces[::2], (value.strip() for value in pieces[1::2]), strict=True))
@@ -155,3 +158,8 @@ async def run_console(
             break
         if not await console.run_line(raw):
             break
+
+
+def _subject(who: str, verb: str, verb_for_you: str) -> str:
+    """ "bob sees", but "you see": the console's own speaker is "you"."""
+    return f"you {verb_for_you}" if who == "you" else f"{who} {verb}"

@@ -50,7 +50,7 @@ async def test_repl_script_syntax(app: Studybot) -> None:
     script = io.StringIO(
         "# comment\n/help\nalice: /question trees\nalice: [Answer]\n"
         "alice: {answer} Split on Gini\nbob: {answer} nothing open\n"
-        "bob: [Nope]\nhello\n:quit\n/help\n"
+        "bob: [Nope]\n[Nope]\nhello\n:quit\n/help\n"
     )
     await run_console(app, script, out)
     text = out.getvalue()
@@ -59,6 +59,7 @@ async def test_repl_script_syntax(app: Studybot) -> None:
     assert "form for alice" in text and "Split on Gini" in text
     assert "bob has no open form" in text
     assert "bob sees no [Nope] button" in text
+    assert "you see no [Nope] button" in text  # the console's own speaker
     assert "Commands start with /" in text
     assert text.count("studybot commands") == 1  # nothing runs after :quit
 
