@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal, Protocol
+
+from bot.record import record
 
 ButtonStyle = Literal["primary", "secondary", "success", "danger"]
 
 
-@dataclass(frozen=True)
+@record
 class UserRef:
     platform: str
     workspace: str
@@ -30,7 +32,7 @@ class UserRef:
         return self.name or self.id
 
 
-@dataclass(frozen=True)
+@record
 class ChannelRef:
     platform: str
     workspace: str
@@ -38,7 +40,7 @@ class ChannelRef:
     name: str = field(default="", compare=False)
 
 
-@dataclass(frozen=True)
+@record
 class Context:
     """Who acts, where, and whether their platform calls them an admin."""
 
@@ -47,20 +49,20 @@ class Context:
     is_admin: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class CommandInvocation:
     ctx: Context
     name: str  # a registry name: "leaderboard", "studybot setup"
     args: Mapping[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@record
 class ButtonPress:
     ctx: Context
     action_id: str
 
 
-@dataclass(frozen=True)
+@record
 class FormSubmission:
     ctx: Context
     action_id: str
@@ -70,21 +72,21 @@ class FormSubmission:
 Inbound = CommandInvocation | ButtonPress | FormSubmission
 
 
-@dataclass(frozen=True)
+@record
 class Button:
     label: str
     action_id: str
     style: ButtonStyle = "secondary"
 
 
-@dataclass(frozen=True)
+@record
 class Field:
     name: str
     value: str
     inline: bool = True
 
 
-@dataclass(frozen=True)
+@record
 class Item:
     """One logical block of a long message (an answer in a reveal, say).
 
@@ -95,7 +97,7 @@ class Item:
     buttons: tuple[Button, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Message:
     text: str = ""
     title: str = ""
@@ -115,7 +117,7 @@ class Message:
         return self.buttons + tuple(b for item in self.items for b in item.buttons)
 
 
-@dataclass(frozen=True)
+@record
 class FormInput:
     id: str
     label: str
@@ -127,7 +129,7 @@ class FormInput:
     initial: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Form:
     """A modal. Titles stay within 24 characters (Slack's limit)."""
 
@@ -141,7 +143,7 @@ class Form:
 Outgoing = Message | Form
 
 
-@dataclass(frozen=True)
+@record
 class PostRef:
     """Where a post the core made landed, so replies can go in its thread."""
 

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from bot.envelope import Context, Outgoing
 from bot.errors import NotFound, UserError
+from bot.record import record
 
 ParamKind = Literal["string", "text", "integer", "choice", "user"]
 Args = dict[str, Any]
@@ -26,7 +27,7 @@ ACTION_PREFIX = "sb"
 MAX_ACTION_ID = 100  # Discord's custom_id limit; Slack allows 255
 
 
-@dataclass(frozen=True)
+@record
 class Param:
     name: str
     description: str
@@ -67,7 +68,7 @@ class Param:
         return number
 
 
-@dataclass(frozen=True)
+@record
 class Command:
     name: str  # one word, or "group sub" for a subcommand
     description: str  # one line; Discord allows 100 characters

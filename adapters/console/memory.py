@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from bot.app import Studybot
 from bot.envelope import (
@@ -26,11 +26,12 @@ from bot.envelope import (
     UserRef,
 )
 from bot.errors import UserError
+from bot.record import record
 
 PLATFORM = "console"
 
 
-@dataclass(frozen=True)
+@record
 class Delivered:
     """A message as it landed: where, for whom, and in which thread."""
 

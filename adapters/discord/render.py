@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import discord
 
 from bot.envelope import Button, Form, Item, Message, unescape
+from bot.record import record
 
 CONTENT_LIMIT = 2000
 TITLE_LIMIT = 256
@@ -69,14 +70,14 @@ _COLOURS = {
 _DEFAULT_COLOUR = discord.Colour.dark_teal()
 
 
-@dataclass(frozen=True)
+@record
 class ButtonSpec:
     label: str
     custom_id: str
     style: discord.ButtonStyle = discord.ButtonStyle.secondary
 
 
-@dataclass(frozen=True)
+@record
 class Part:
     """One Discord message: content and/or embeds, and rows of buttons."""
 
@@ -89,7 +90,7 @@ class Part:
         return tuple(button for row in self.rows for button in row)
 
 
-@dataclass(frozen=True)
+@record
 class InputSpec:
     custom_id: str
     label: str
@@ -101,7 +102,7 @@ class InputSpec:
     default: str | None
 
 
-@dataclass(frozen=True)
+@record
 class ModalSpec:
     custom_id: str
     title: str

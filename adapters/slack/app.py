@@ -14,7 +14,7 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -45,6 +45,7 @@ from bot.envelope import (
     UserRef,
 )
 from bot.errors import UserError
+from bot.record import record
 
 log = logging.getLogger("studybot.slack")
 
@@ -96,7 +97,7 @@ class ChannelPacer:
             self._next[channel_id] = self._monotonic() + self.interval
 
 
-@dataclass(frozen=True)
+@record
 class MemberInfo:
     admin: bool
     name: str

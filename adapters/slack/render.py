@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from adapters.slack.translate import METADATA_ACTION, METADATA_CHANNEL, METADATA_CHANNEL_NAME
 from bot.envelope import Button, ChannelRef, Field, Form, FormInput, Item, Message
+from bot.record import record
 
 Block = dict[str, Any]
 
@@ -239,7 +239,7 @@ def pack(chunks: Iterable[list[Block]], limit: int) -> list[list[Block]]:
 # -- messages -------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class SlackMessage:
     """One chat message: notification text plus blocks."""
 

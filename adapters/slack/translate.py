@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from bot.envelope import ChannelRef, UserRef
+from bot.record import record
 
 PLATFORM = "slack"
 METADATA_ACTION = "a"  # keys of a modal's private_metadata, kept short (3,000 chars max)
@@ -23,7 +23,7 @@ METADATA_CHANNEL_NAME = "n"
 Payload = Mapping[str, Any]
 
 
-@dataclass(frozen=True)
+@record
 class Origin:
     """Who acted, where, and the handles Slack gave us to answer them."""
 
@@ -143,7 +143,7 @@ def submitted_values(view: Payload) -> dict[str, str]:
 # -- events ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class HomeOpened:
     event_id: str
     user: UserRef

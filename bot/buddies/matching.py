@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 import networkx as nx
 
 from bot.buddies.hours import utc_offset_minutes, waking_mask
+from bot.record import record
 
 LEVELS = ("junior", "mid", "senior")
 ROLES = ("interviewer", "interviewee", "both")
@@ -57,7 +58,7 @@ Group = tuple[int, ...]
 History = Mapping[Pair, int]  # (low id, high id) -> rounds ago; 1 is the last round
 
 
-@dataclass(frozen=True)
+@record
 class Candidate:
     """A pool member as matching sees them."""
 

@@ -13,7 +13,6 @@ import asyncio
 import json
 import logging
 import random
-from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -25,6 +24,7 @@ from bot.daily.config import WEEKDAYS
 from bot.dispatch import new_incident_id
 from bot.envelope import ChannelRef, Message, PostRef, UserRef
 from bot.errors import NotFound
+from bot.record import record
 from bot.storage import Tx
 from bot.storage import buddies as store
 from bot.storage.common import from_db, member_id
@@ -118,7 +118,7 @@ def _decode(channel: ChannelRef, intro_ref: str | None) -> PostRef | None:
 # -- the rounds --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class FormedRound:
     number: int
     groups: int

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.bank import AREAS, DIFFICULTIES
 from bot.errors import UserError
+from bot.record import record
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_ALIASES = {
@@ -22,7 +23,7 @@ _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*(h|m|min|hours?|minutes?)?$")
 MIN_REVEAL, MAX_REVEAL = 1, 23 * 60  # minutes; voting must close before the next day's post
 
 
-@dataclass(frozen=True)
+@record
 class ChannelConfig:
     id: int
     platform: str

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Coroutine
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from secrets import token_hex
 from typing import TYPE_CHECKING, Any
@@ -20,6 +20,7 @@ from bot.daily.config import WEEKDAYS, ChannelConfig
 from bot.daily.timing import due_post_dates, format_local, local_date, post_instant
 from bot.envelope import PostRef
 from bot.errors import Conflict
+from bot.record import record
 from bot.storage import Tx, ledger
 from bot.storage import daily as store
 from bot.storage.ledger import Window
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@record
 class Claim:
     """A post this process claimed and now has to deliver."""
 

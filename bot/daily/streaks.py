@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.record import record
 
-@dataclass(frozen=True)
+
+@record
 class Streak:
     current: int
     best: int

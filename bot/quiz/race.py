@@ -9,7 +9,6 @@ tick then). The end posts a results table.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -28,6 +27,7 @@ from bot.quiz.common import (
     utc_now,
 )
 from bot.quiz.review import add_card
+from bot.record import record
 from bot.storage import quiz as store
 from bot.storage.common import member_id
 from bot.storage.db import Tx
@@ -78,7 +78,7 @@ async def start(app: Studybot, ctx: Context, area: str | None, count: int) -> Me
     return race_question(app, race)
 
 
-@dataclass(frozen=True)
+@record
 class Attempt:
     race: store.Race  # as it was when the answer came in
     question: Question

@@ -9,7 +9,6 @@ One active session per member; ten idle minutes end it.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -29,6 +28,7 @@ from bot.quiz.common import (
     utc_now,
 )
 from bot.quiz.review import add_card
+from bot.record import record
 from bot.storage import quiz as store
 from bot.storage.common import member_id
 from bot.storage.db import Tx
@@ -47,7 +47,7 @@ ENDED = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class QuizRequest:
     area: str | None
     difficulty: str | None
@@ -137,7 +137,7 @@ def moved_on(app: Studybot, session: store.Session) -> list[Message]:
     return [note, screens.current(app, session)]
 
 
-@dataclass(frozen=True)
+@record
 class Answered:
     session: store.Session  # as it was when the answer came in
     after: store.Session  # moved on to the next question, or finished

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.envelope import Field
 from bot.quiz.common import utc_now
+from bot.record import record
 from bot.storage import quiz as store
 from bot.storage.quiz import AreaAccuracy
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 WEAKEST = 3
 
 
-@dataclass(frozen=True)
+@record
 class WeakArea:
     area: str
     accuracy: float
@@ -27,7 +27,7 @@ class WeakArea:
         return f"/quiz {self.area}"
 
 
-@dataclass(frozen=True)
+@record
 class QuizStats:
     areas: tuple[AreaAccuracy, ...]  # every area with a graded quiz answer
     weakest: tuple[WeakArea, ...]  # up to three, lowest accuracy first

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from bot.envelope import ChannelRef, UserRef
+from bot.record import record
 from bot.storage.common import to_db
 from bot.storage.db import Database, Row, Tx
 
 Reader = Database | Tx
 
 
-@dataclass(frozen=True)
+@record
 class Pool:
     channel_id: int
     cadence: str
@@ -24,7 +24,7 @@ class Pool:
     next_round_at: str  # UTC, as stored (to_db)
 
 
-@dataclass(frozen=True)
+@record
 class Membership:
     channel_id: int
     member_id: int
@@ -37,7 +37,7 @@ class Membership:
     missed_checkins: int
 
 
-@dataclass(frozen=True)
+@record
 class Profile:
     """What a member tells the pool when joining."""
 
@@ -47,7 +47,7 @@ class Profile:
     role: str
 
 
-@dataclass(frozen=True)
+@record
 class GroupMember:
     member_id: int
     user: UserRef
@@ -58,7 +58,7 @@ class GroupMember:
     timezone: str
 
 
-@dataclass(frozen=True)
+@record
 class GroupInfo:
     id: int
     round_id: int
@@ -73,7 +73,7 @@ class GroupInfo:
     members: tuple[GroupMember, ...]
 
 
-@dataclass(frozen=True)
+@record
 class NewGroup:
     roles: Sequence[tuple[int, str]]  # (member id, role)
     technical_question_id: str | None

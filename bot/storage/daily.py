@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.daily.config import ChannelConfig
 from bot.envelope import ChannelRef, UserRef
+from bot.record import record
 from bot.storage.common import forget_member, from_db, to_db
 from bot.storage.db import Database, Row, Tx
 from bot.storage.ledger import forget_channel_zone
@@ -105,7 +105,7 @@ async def configured_channels(db: Database) -> list[ChannelConfig]:
     return [_channel(row) for row in rows]
 
 
-@dataclass(frozen=True)
+@record
 class Post:
     id: int
     channel_id: int
@@ -152,7 +152,7 @@ async def claim_post(
     return int(row[0]) if row else None
 
 
-@dataclass(frozen=True)
+@record
 class NewPost:
     channel_id: int
     day: date
@@ -201,7 +201,7 @@ async def post_by_id(db: Database | Tx, post_id: int) -> Post | None:
     return _post(row) if row else None
 
 
-@dataclass(frozen=True)
+@record
 class PostInZone:
     """A post with its channel's zone: what answering needs, in one read."""
 
@@ -297,7 +297,7 @@ async def question_counts_of(db: Database | Tx, channel_ids: list[int]) -> dict[
     return counts
 
 
-@dataclass(frozen=True)
+@record
 class Answer:
     id: int
     member_id: int
@@ -340,7 +340,7 @@ async def save_answer(
     return None if row is None else bool(row[0])
 
 
-@dataclass(frozen=True)
+@record
 class VoteTarget:
     answer_id: int
     author_id: int

@@ -8,11 +8,11 @@ the standings yet, not a scan of the ledger.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from bot.record import record
 from bot.storage.common import from_db, to_db
 from bot.storage.db import Database, Tx
 from bot.storage.standings import LEDGER_INSERT
@@ -65,7 +65,7 @@ async def add_points(
     tx.append_at_commit(LEDGER_INSERT, row)
 
 
-@dataclass(frozen=True)
+@record
 class Standing:
     rank: int
     member_id: int
@@ -73,7 +73,7 @@ class Standing:
     points: int
 
 
-@dataclass(frozen=True)
+@record
 class Window:
     """Which standings: a channel, a period (`ALL_TIME`, a week or month key), an area."""
 

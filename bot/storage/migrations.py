@@ -10,17 +10,17 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import SchemaError
+from bot.record import record
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
-@dataclass(frozen=True)
+@record
 class Migration:
     version: int
     path: Path

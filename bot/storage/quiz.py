@@ -6,12 +6,13 @@ functions taking `Reader` also accept the `Database` for plain reads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from bot.bank import Question
 from bot.envelope import ChannelRef
+from bot.record import record
 from bot.storage import daily, ledger
 from bot.storage.common import from_db, to_db
 from bot.storage.db import Database, Row, Tx
@@ -42,7 +43,7 @@ async def channel_ref(db: Reader, channel_id: int) -> ChannelRef | None:
     return None if row is None else ChannelRef(row[0], row[1], row[2])
 
 
-@dataclass(frozen=True)
+@record
 class LedgerEntry:
     member_id: int
     channel_id: int | None
@@ -89,7 +90,7 @@ class _Progress:
         return self.position + 1 >= len(self.question_ids)
 
 
-@dataclass(frozen=True)
+@record
 class Session(_Progress):
     id: int
     member_id: int
@@ -190,7 +191,7 @@ async def expire_idle_sessions(tx: Tx, idle_since: datetime, now: datetime) -> i
     )
 
 
-@dataclass(frozen=True)
+@record
 class QuizAnswer:
     session_id: int
     position: int
@@ -281,7 +282,7 @@ async def session_answers(db: Reader, session_id: int) -> list[QuizAnswer]:
     ]
 
 
-@dataclass(frozen=True)
+@record
 class AreaAccuracy:
     area: str
     answered: int
@@ -305,7 +306,7 @@ async def area_accuracy(db: Reader, member_id: int) -> list[AreaAccuracy]:
 # -- races ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class Race(_Progress):
     id: int
     channel_id: int
@@ -381,7 +382,7 @@ async def races_past_deadline(db: Reader, now: datetime) -> list[Race]:
     return [_race(row) for row in rows]
 
 
-@dataclass(frozen=True)
+@record
 class RaceAnswer:
     race_id: int
     position: int
@@ -409,7 +410,7 @@ async def insert_race_answer(tx: Tx, answer: RaceAnswer, now: datetime) -> bool:
     return inserted == 1
 
 
-@dataclass(frozen=True)
+@record
 class RaceStanding:
     name: str
     points: int
@@ -431,7 +432,7 @@ async def race_standings(db: Reader, race_id: int) -> list[RaceStanding]:
 # -- review cards -----------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class CardRow:
     id: int
     member_id: int
