@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from benchmarks.run import arrive_at_rate
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -68,3 +72,19 @@ def _worktrees() -> list[str]:
         ["git", "-C", str(ROOT), "worktree", "list"], capture_output=True, text=True, check=True
     )
     return listed.stdout.splitlines()
+
+
+async def test_the_open_loop_times_every_call_and_reports_a_failed_one() -> None:
+    finished: list[int] = []
+
+    async def ok(number: int) -> None:
+        finished.append(number)
+
+    async def broken() -> None:
+        raise RuntimeError("the core failed this call")
+
+    calls = [lambda: ok(1), broken, lambda: ok(2)]
+    samples: list[float] = []
+    with pytest.raises(RuntimeError, match="the core failed this call"):
+        await arrive_at_rate(calls, 1_000, samples)
+    assert finished == [1, 2] and len(samples) == 3
