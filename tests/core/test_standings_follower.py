@@ -116,12 +116,16 @@ class Recording:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.folds: list[str] = []
+        self._emptied = False  # a rebuild empties the standings, then folds everything
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> sqlite3.Cursor:
-        if sql.startswith("INSERT INTO main.standings"):
+        if sql.startswith("DELETE FROM main.standings"):
             self.folds.append("rebuild")
-        elif sql.startswith("INSERT INTO main.feed"):
-            self.folds.append("fold")
+            self._emptied = True
+        elif sql.startswith("INSERT INTO main.standings"):
+            if not self._emptied:
+                self.folds.append("fold")
+            self._emptied = False
         return self.conn.execute(sql, params)
 
     @property
@@ -204,6 +208,27 @@ async def test_a_lost_standings_file_is_rebuilt_at_start(tmp_path: Path) -> None
     reopened = await open_db(path)
     try:
         assert await tables(reopened) == before
+    finally:
+        await reopened.close()
+
+
+async def test_a_standings_file_from_an_older_version_is_emptied_and_rebuilt(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "s.db"
+    db = await community_with_points(path, 17)
+    before = await tables(db)
+    await db.close()
+    with contextlib.closing(sqlite3.connect(standings_path(str(path)))) as old:
+        old.execute("UPDATE standings SET points = points + 1000")  # what it may hold is stale
+        old.execute("CREATE VIEW feed AS SELECT 1")  # version 2 folded through a view
+        old.execute("PRAGMA user_version = 2")
+        old.commit()
+    reopened = await open_db(path)
+    try:
+        assert await tables(reopened) == before
+        kept = await reopened.fetchall("SELECT name FROM st.sqlite_master WHERE type = 'view'")
+        assert kept == []
     finally:
         await reopened.close()
 
