@@ -1,13 +1,13 @@
 """Leaderboard standings: a follower of the points ledger, in a file of its own.
 
 Each ledger row adds to up to six running totals (all time, its week and its
-month; overall and in its area) and moves the member between rank counts:
-tens of microseconds of SQLite per row. Kept in the event's own transaction,
-that was a quarter of every event's time on the event loop's thread. So the ledger stays
-the record, committed before the reply, and a thread of the follower's own
-folds new ledger rows into the standings, kept beside the database in a file
-of their own (`studybot.standings.db` for `studybot.db`). SQLite releases the
-GIL while it works, so this runs on another core.
+month; overall and in its area) and moves the member between rank counts: tens
+of microseconds of SQLite per row. Kept in the event's own transaction, that
+was a quarter of every event's time on the event loop's thread. So the ledger
+stays the record, committed before the reply, and a thread of the follower's
+own folds new ledger rows into the standings, kept beside the database in a
+file of their own (`studybot.standings.db` for `studybot.db`). SQLite releases
+the GIL while it works, so this runs on another core.
 
 Reads stay exact without waiting for a fold: a leaderboard adds the ledger
 rows past `applied.through` (the few the follower has not folded yet) to the
@@ -43,9 +43,10 @@ BUSY_TIMEOUT_MS = 5_000
 # Between folds, unless a reader is waiting: more rows per fold, fewer
 # transactions (a fold per commit cost ~3x the SQLite time per row).
 FOLD_PAUSE_S = 0.05
-# Folding a row into large standings costs ~5x its share of a rebuild from
-# scratch (measured: ~180 us a row into 3.7 M standings rows; 1 M rows rebuilt
-# in 31-35 s), so a follower more than a fifth of the ledger behind rebuilds.
+# Folding a row into large standings cost ~5x its share of a rebuild from
+# scratch (measured with a trigger per ledger row, before folds were set-based:
+# ~180 us a row into 3.7 M standings rows; 1 M rows rebuilt in 31-35 s), so a
+# follower more than a fifth of the ledger behind rebuilds.
 # Small standings fold as cheaply as they rebuild (~40 us a row), so only a
 # gap of many rows is worth it.
 REBUILD_WHEN_BEHIND_BY = 5
