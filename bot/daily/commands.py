@@ -334,17 +334,18 @@ class Daily:
 
     # -- votes -----------------------------------------------------------------
     async def vote(self, ctx: Context, parts: list[str]) -> Message:
-        target = await store.vote_target(self.app.db, int(parts[0]))
-        if target is None:
-            raise NotFound("That answer no longer exists.")
-        if target.post.status == "closed":
-            raise Conflict("Voting on this question closed when the next question was posted.")
-        if target.post.status != "revealed":
-            raise Conflict("Voting opens when the answers are revealed.")
-        now = self.now()
-        question = self.app.bank.get(target.post.question_id)
+        answer_id, now = int(parts[0]), self.now()
 
-        async def toggle(tx: Tx) -> bool:
+        async def toggle(tx: Tx) -> tuple[store.VoteTarget, bool]:
+            # Read in the vote's own transaction: the post cannot close in between.
+            target = await store.vote_target(tx, answer_id)
+            if target is None:
+                raise NotFound("That answer no longer exists.")
+            if target.post.status == "closed":
+                raise Conflict("Voting on this question closed when the next question was posted.")
+            if target.post.status != "revealed":
+                raise Conflict("Voting opens when the answers are revealed.")
+            question = self.app.bank.get(target.post.question_id)
             voter = await member_id(tx, ctx.user, now)
             if voter == target.author_id:
                 raise UserError("You can't vote for your own answer. Vote for someone else's!")
@@ -360,9 +361,9 @@ class Daily:
                 area=question.area if question else None,
                 ref=f"answer:{target.answer_id}",
             )
-            return stands
+            return target, stands
 
-        stands = await self.app.db.write(toggle)
+        target, stands = await self.app.db.write(toggle)
         author = escape(target.author)
         if stands:
             return Message(text=f"Upvoted {author}'s answer. Press again to withdraw your vote.")
