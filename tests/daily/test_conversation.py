@@ -169,6 +169,17 @@ async def test_no_vote_before_the_reveal(testbot: MemoryAdapter, clock: FakeCloc
     )
 
 
+async def test_a_vote_for_an_answer_that_is_gone_is_refused_and_saves_nothing(
+    testbot: MemoryAdapter, clock: FakeClock
+) -> None:
+    await answered_and_revealed(testbot, clock)
+    before = await testbot.app.db.fetchval("SELECT COUNT(*) FROM ledger")
+    event = ButtonPress(testbot.context("carol", "general"), action_id("vote", 9999))
+    assert "That answer no longer exists" in reply_text(await testbot.app.handle(event))
+    assert await testbot.app.db.fetchval("SELECT COUNT(*) FROM votes") == 0
+    assert await testbot.app.db.fetchval("SELECT COUNT(*) FROM ledger") == before
+
+
 async def test_voting_closes_with_the_next_post_and_the_top_answer_earns_a_bonus(
     testbot: MemoryAdapter, clock: FakeClock
 ) -> None:
