@@ -19,10 +19,10 @@ is folded.
 The standings are derived data. A standings file that is missing, written by
 another version of this schema, or left beside a database restored from an
 older backup (the ledger row it folded last is gone or different) is emptied
-and refilled from the whole ledger; otherwise each fold takes the rows past
-`applied.through`, however many. Either way it is one set-based statement
-(`_FOLD`): the rows' points summed per member and window, then added to the
-standings in their key order.
+and refilled from the whole ledger, as it is when the follower has fallen far
+behind; otherwise each fold takes the rows past `applied.through`. Either way
+it is one set-based statement (`_FOLD`): the rows' points summed per member
+and window, then added to the standings in their key order.
 Ledger ids only grow (rows are never deleted), so `id > through` is exactly
 what is new, whichever process wrote it.
 """
@@ -43,6 +43,14 @@ BUSY_TIMEOUT_MS = 5_000
 # Between folds, unless a reader is waiting: more rows per fold, fewer
 # transactions (a fold per commit cost ~3x the SQLite time per row).
 FOLD_PAUSE_S = 0.05
+# Folding a row into large standings cost ~5x its share of a rebuild from
+# scratch (measured with a trigger per ledger row, before folds were set-based:
+# ~180 us a row into 3.7 M standings rows; 1 M rows rebuilt in 31-35 s), so a
+# follower more than a fifth of the ledger behind rebuilds.
+# Small standings fold as cheaply as they rebuild (~40 us a row), so only a
+# gap of many rows is worth it.
+REBUILD_WHEN_BEHIND_BY = 5
+REBUILD_AFTER_ROWS = 50_000
 # A leaderboard read adds the ledger rows not folded yet itself (usually a few
 # hundred: the rows of the last pause and fold); past this many it waits for the
 # follower instead.
@@ -106,10 +114,12 @@ LEDGER_INSERT = (
 
 # What a ledger row looks like, to tell that the ledger is still the one folded.
 _ROW_MARK = "member_id || ' ' || created_at"
-# Locks the standings for writing: through, and whether the ledger still has that row.
+# Locks the standings for writing: through, whether the ledger still has that
+# row, and the ledger's newest id.
 _LOCK_THROUGH = (
     "UPDATE {st}.applied SET through = through RETURNING through, "
-    f"mark IS (SELECT {_ROW_MARK} FROM {{src}}.ledger WHERE id = through)"
+    f"mark IS (SELECT {_ROW_MARK} FROM {{src}}.ledger WHERE id = through), "
+    "(SELECT COALESCE(MAX(id), 0) FROM {src}.ledger)"
 )
 # For a reader (the standings attached as `st`): whether they can be read with
 # the ledger's unfolded rows added (they follow this ledger), and how far behind.
@@ -145,12 +155,7 @@ _FOLD = (
     "ON CONFLICT (channel_id, period, area, member_id) "
     "DO UPDATE SET points = points + excluded.points"
 )
-# A rebuild empties the standings and folds the whole ledger in. Only standings
-# that cannot be added to are rebuilt: a follower far behind folds the gap, as
-# that costs less whenever under ~60% of the ledger is new (4.1 M standings
-# rows: 250,000 new ledger rows folded in 17 s, 68 us a row; all 1.25 M
-# rebuilt in 52 s, 42 us a row). With a trigger per ledger row, folding had
-# cost ~5x a rebuild's share per row, and a fifth of the ledger behind rebuilt.
+# A rebuild empties the standings and folds the whole ledger in.
 _EMPTY = ("DELETE FROM {st}.standings", "DELETE FROM {st}.standing_counts")
 
 
@@ -304,8 +309,8 @@ class Standings:
         # ledger is read from one snapshot.
         conn.execute("BEGIN")
         try:
-            through, same_ledger = conn.execute(_LOCK_THROUGH.format(**sql)).fetchone()
-            if through == 0 or not same_ledger:
+            through, same_ledger, newest = conn.execute(_LOCK_THROUGH.format(**sql)).fetchone()
+            if through == 0 or not same_ledger or _far_behind(newest - through, newest):
                 for statement in _EMPTY:
                     conn.execute(statement.format(**sql))
                 through = 0
@@ -317,6 +322,10 @@ class Standings:
                 conn.execute("ROLLBACK")
             raise
         return int(high)
+
+
+def _far_behind(gap: int, ledger_rows: int) -> bool:
+    return gap > REBUILD_AFTER_ROWS and gap * REBUILD_WHEN_BEHIND_BY > ledger_rows
 
 
 def standings_path(db_path: str) -> Path:

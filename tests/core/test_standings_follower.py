@@ -171,10 +171,22 @@ async def test_a_rebuild_gives_the_same_tables_as_folding(db: Database) -> None:
     assert await tables(db) == folded
 
 
-async def test_a_follower_far_behind_folds_the_gap_in_one_fold(db: Database) -> None:
+async def test_a_follower_far_behind_rebuilds(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(standings, "REBUILD_AFTER_ROWS", 100)
     await fold_in_small_steps(db, random.Random(13))
     with recorded(db) as recording:
-        await add_random_points(db, random.Random(14), 1000)  # most of the ledger is new
+        await add_random_points(db, random.Random(14), 400)  # over a fifth of the ledger
+        await db.standings.current()
+    assert recording.folds == ["rebuild"]
+    assert await tables(db) == brute_force(await ledger_rows(db))
+
+
+async def test_a_small_ledger_folds_even_when_far_behind(db: Database) -> None:
+    await fold_in_small_steps(db, random.Random(15))
+    with recorded(db) as recording:
+        await add_random_points(db, random.Random(16), 1000)  # most of it, but few rows
         await db.standings.current()
     assert recording.folds == ["fold"]
     assert await tables(db) == brute_force(await ledger_rows(db))
