@@ -250,8 +250,7 @@ async def arrive_at_rate(
         task = asyncio.create_task(arrive(call, due))
         running.add(task)
         task.add_done_callback(running.discard)
-    while running:
-        await asyncio.gather(*running)
+    await asyncio.gather(*running)
     if failures:
         raise failures[0]
     return time.perf_counter() - began
