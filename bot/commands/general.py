@@ -26,6 +26,11 @@ def key_points_text(question: Question) -> str:
     return "\n".join(f"- {point}" for point in question.key_points)
 
 
+def card_back_text(question: Question) -> str:
+    """A flashcard or review card turned over: the prompt, then its key points."""
+    return f"{question.prompt}\n\n**Key points**\n{key_points_text(question)}"
+
+
 def answer_form(action: str, title: str, prompt: str, initial: str = "") -> Form:
     return Form(
         action_id=action,

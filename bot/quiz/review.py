@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from fsrs import Card, Rating, Scheduler, State
 
 from bot.bank import Question
-from bot.commands.general import key_points_text, question_fields
+from bot.commands.general import card_back_text, question_fields
 from bot.envelope import Button, ButtonStyle, Context, Message, UserRef
 from bot.errors import Conflict, NotFound
 from bot.quiz.common import (
@@ -219,7 +219,7 @@ async def show_key_points(app: Studybot, ctx: Context, parts: list[str]) -> Mess
 
 def _back(card: store.CardRow, reps: int, question: Question) -> Message:
     """The card turned over, in place of its front: the prompt, the key points, the ratings."""
-    text = f"{question.prompt}\n\n**Key points**\n{key_points_text(question)}"
+    text = card_back_text(question)
     if question.is_multiple_choice:
         text += "\n\n" + answer_text(question)
     return Message(

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.bank import Question
-from bot.commands.general import key_points_text, question_fields
+from bot.commands.general import card_back_text, question_fields
 from bot.envelope import Button, ButtonStyle, Field, Message
 from bot.quiz.common import choice_buttons, plural, points_for, question_of
 from bot.registry import action_id
@@ -68,7 +68,7 @@ def flashcard_back(session: store.Session, question: Question) -> Message:
     """The card turned over, in place of its front: the prompt, its key points, the ratings."""
     return Message(
         title=f"Flashcard · {_progress(session)}",
-        text=f"{question.prompt}\n\n**Key points**\n{key_points_text(question)}",
+        text=card_back_text(question),
         fields=question_fields(question),
         buttons=tuple(
             Button(name, action_id("quiz-rate", session.id, session.position, value), style)
