@@ -24,7 +24,6 @@ with this; 7,000-10,500 once the standings moved off the event's transaction
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import sqlite3
 import time
@@ -34,6 +33,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from bot.storage.bulk import BulkInsert
 from bot.storage.standings import LEDGER_INSERT, Standings
 
 T = TypeVar("T")
@@ -102,7 +102,7 @@ class Tx(_Statements):
         self._memo = memo
         self._batch = batch
         self.learned: dict[Hashable, object] = {}
-        self.appends: dict[str, list[Sequence[Any]]] = {}
+        self.appends: dict[BulkInsert, list[Sequence[Any]]] = {}
 
     def recall(self, key: Hashable) -> object | None:
         return self.learned.get(key, self._batch.learned.get(key, self._memo.get(key)))
@@ -114,15 +114,14 @@ class Tx(_Statements):
         for known in (self.learned, self._batch.learned, self._memo):
             known.pop(key, None)
 
-    def append_at_commit(self, bulk_insert: str, row: Sequence[Any]) -> None:
-        """Queue `row` for `bulk_insert`, run once per batch just before COMMIT.
+    def append_at_commit(self, insert: BulkInsert, row: Sequence[Any]) -> None:
+        """Queue `row` for `insert`, written with the batch's other rows just before COMMIT.
 
         For append-only rows that nothing reads back inside the transaction
-        (the points ledger): `bulk_insert` takes every queued row as one JSON
-        array parameter (`json_each(?)`), so a batch's rows cost one statement
+        (the points ledger): a batch's rows cost a few multi-row statements
         instead of one each. Rows keep the order they were queued in.
         """
-        self.appends.setdefault(bulk_insert, []).append(row)
+        self.appends.setdefault(insert, []).append(row)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement that returns no rows; returns lastrowid (for INSERTs) or 0."""
@@ -140,12 +139,12 @@ class _Batch:
 
     def __init__(self) -> None:
         self.committed: list[asyncio.Future[None]] = []
-        self.appends: dict[str, list[Sequence[Any]]] = {}
+        self.appends: dict[BulkInsert, list[Sequence[Any]]] = {}
         self.learned: dict[Hashable, object] = {}
 
     def add(self, tx: Tx) -> asyncio.Future[None]:
-        for bulk_insert, rows in tx.appends.items():
-            self.appends.setdefault(bulk_insert, []).extend(rows)
+        for insert, rows in tx.appends.items():
+            self.appends.setdefault(insert, []).extend(rows)
         self.learned.update(tx.learned)
         committed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.committed.append(committed)
@@ -284,9 +283,10 @@ class Database(_Statements):
             self.memo.clear()  # bounded memory; the next lookups refill what is still used
         self.memo.update(learned)
 
-    def _finish(self, appends: dict[str, list[Sequence[Any]]]) -> None:
-        for bulk_insert, rows in appends.items():
-            self._writer.execute(bulk_insert, (json.dumps(rows),))
+    def _finish(self, appends: dict[BulkInsert, list[Sequence[Any]]]) -> None:
+        for insert, rows in appends.items():
+            for sql, values in insert.statements(rows):
+                self._writer.execute(sql, values)
         self._writer.execute("COMMIT")
 
     def _undo_unit(self, batch: _Batch, error: BaseException) -> None:

@@ -36,6 +36,8 @@ import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from bot.storage.bulk import BulkInsert
+
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 3  # 3: folds are set-based (no feed view and trigger)
@@ -106,14 +108,12 @@ _SCHEMA = (
     END""",
 )
 
-# Every ledger row of a batch in one statement (see Tx.append_at_commit); the
-# database follows a commit that ran it with `Standings.follow`.
-LEDGER_INSERT = (
-    "INSERT INTO ledger (member_id, channel_id, kind, points, area, ref, created_at, week, month) "
-    "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
-    "json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'), "
-    "json_extract(value, '$[5]'), json_extract(value, '$[6]'), json_extract(value, '$[7]'), "
-    "json_extract(value, '$[8]') FROM json_each(?) ORDER BY key"
+# Ledger rows are queued by units of work and written together at COMMIT (see
+# Tx.append_at_commit); the database follows a commit that wrote some with
+# `Standings.follow`.
+LEDGER_INSERT = BulkInsert(
+    "ledger",
+    ("member_id", "channel_id", "kind", "points", "area", "ref", "created_at", "week", "month"),
 )
 
 # What a ledger row looks like, to tell that the ledger is still the one folded.

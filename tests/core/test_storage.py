@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage import Database, Tx
+from bot.storage.bulk import BulkInsert
 
 
 @pytest.fixture
@@ -146,15 +147,40 @@ async def test_a_file_locked_by_another_process_is_waited_for_without_blocking_t
 
 
 async def test_points_queued_at_commit_reach_the_ledger_in_order(db: Database) -> None:
-    rows = (
-        "INSERT INTO notes (body) SELECT json_extract(value, '$[0]') FROM json_each(?) ORDER BY key"
-    )
+    rows = BulkInsert("notes", ("body",))
 
     async def queue(tx: Tx, body: str) -> None:
         tx.append_at_commit(rows, (body,))
 
     await asyncio.gather(*(db.write(lambda tx, b=b: queue(tx, b)) for b in "abc"))  # type: ignore[misc]
     assert [r[0] for r in await db.fetchall("SELECT body FROM notes ORDER BY rowid")] == list("abc")
+
+
+async def test_a_batch_of_many_queued_rows_reaches_the_table_whole_and_in_order(
+    db: Database,
+) -> None:
+    await db.write(lambda tx: tx.execute("CREATE TABLE pairs (n INTEGER, label TEXT)"))
+    pairs = BulkInsert("pairs", ("n", "label"))
+
+    async def queue(tx: Tx, first: int) -> None:
+        for n in range(first, first + 301):
+            tx.append_at_commit(pairs, (n, f"row {n}"))
+
+    commits = db.commits
+    await asyncio.gather(*(db.write(lambda tx, f=f: queue(tx, f)) for f in (0, 301, 602)))  # type: ignore[misc]
+    assert db.commits == commits + 1  # one batch: 903 rows in chunks of several sizes
+    rows = await db.fetchall("SELECT n, label FROM pairs ORDER BY rowid")
+    assert [tuple(r) for r in rows] == [(n, f"row {n}") for n in range(903)]
+
+
+def test_bulk_rows_go_in_chunks_of_a_few_fixed_sizes() -> None:
+    pairs = BulkInsert("pairs", ("n", "label"))
+    rows = [(n, str(n)) for n in range(601)]
+    statements = list(pairs.statements(rows))
+    assert [len(values) // 2 for _, values in statements] == [256, 256, 64, 16, 8, 1]
+    assert [v for _, values in statements for v in values] == [v for row in rows for v in row]
+    assert statements[0][0] == statements[1][0]  # the same text: prepared once, then cached
+    assert statements[-1][0] == "INSERT INTO pairs (n, label) VALUES (?, ?)"
 
 
 async def test_an_in_memory_database_reads_what_it_wrote() -> None:
@@ -170,7 +196,7 @@ async def test_an_in_memory_database_reads_what_it_wrote() -> None:
 async def test_a_failed_commit_reaches_every_unit_of_its_batch_and_keeps_nothing(
     db: Database,
 ) -> None:
-    rows = "INSERT INTO notes (body) SELECT value FROM json_each(?)"
+    rows = BulkInsert("notes", ("body",))
 
     async def unwritable(tx: Tx) -> None:
         await tx.execute("INSERT INTO notes VALUES ('lost with the batch')")
