@@ -1,12 +1,18 @@
-"""Compare the events benchmark of this checkout with another revision, in pairs.
+"""Compare the events of this checkout with another revision, in interleaved turns.
 
-    .venv/bin/python -m benchmarks.compare REV [--pairs 4] [--size full|tiny]
+    .venv/bin/python -m benchmarks.compare REV [--rounds 8] [--size full|tiny]
 
-This machine's speed drifts by up to 2x between runs, so two designs are only
-comparable when measured side by side: each pair runs REV, then this checkout,
-in fresh processes, and the verdict is the ratio within each pair. REV is
-checked out into a temporary git worktree (removed afterwards) and imported
-ahead of this checkout; it must use the same dependencies.
+This machine's speed drifts by up to 2x within minutes, so two whole benchmark
+runs of the same code, one after the other, differ by up to 40%. Here REV and
+this checkout each keep a process of their own with a community set up once,
+and take turns running one phase of events: every member votes (a vote, then
+its withdrawal), answers a quiz question, or answers (then edits) a daily
+question, with the full size's 200 in flight. The turns go in ABBA order, so
+both see the same drift, and each kind's verdict is the median of its
+per-round ratios. A phase of identical code differs by a few per cent at most.
+
+REV is checked out into a temporary git worktree (removed afterwards) and
+imported ahead of this checkout; it must use the same dependencies.
 """
 
 from __future__ import annotations
@@ -18,83 +24,137 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parents[1]
+KINDS = ("votes", "quiz_answers", "answers")
 
-# Runs in a fresh process with the tree to measure first on sys.path.
-Figures = dict[str, float]
-Pair = tuple[Figures, Figures]  # (the revision, this checkout)
+# Run by path, so the tree being measured (first on PYTHONPATH) provides
+# `benchmarks.run` and `bot`, whichever revision it is.
+TURNS = Path(__file__).with_name("turns.py")
 
-_CHILD = """
-import asyncio, json, sys, tempfile
-from pathlib import Path
-from benchmarks import run as bench
-from bot import runtime
+Turn = dict[str, float]
 
-async def main():
+
+class Side:
+    """One tree's process: set up once, then runs one phase per request."""
+
+    def __init__(self, tree: Path, size: str, log: IO[str]) -> None:
+        env = {**os.environ, "PYTHONPATH": str(tree)}
+        self.log = log
+        self.process = subprocess.Popen(
+            [sys.executable, str(TURNS), size],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+            cwd=tree,
+            env=env,
+        )
+
+    def wait_ready(self) -> None:
+        if self._line() != "ready":
+            raise RuntimeError("a benchmark process did not get ready")
+
+    def run(self, kind: str) -> Turn:
+        assert self.process.stdin is not None
+        self.process.stdin.write(kind + "\n")
+        self.process.stdin.flush()
+        turn: Turn = json.loads(self._line())
+        return turn
+
+    def _line(self) -> str:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            self.log.seek(0)
+            raise RuntimeError(f"a benchmark process stopped:\n{self.log.read()[-3000:]}")
+        return line.strip()
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()  # an empty line: the process closes its app and ends
+        self.process.wait(timeout=60)
+
+
+@contextmanager
+def worktree(revision: str) -> Iterator[Path]:
     with tempfile.TemporaryDirectory() as folder:
-        size = bench.SIZES[sys.argv[1]]
-        return await bench.bench_events(Path(folder), size, size["concurrency"])
-
-figures = getattr(runtime, "run", asyncio.run)(main())
-print(json.dumps({"events_per_s": figures["events_per_s"], "p99_ms": figures["all_p99_ms"]}))
-"""
-
-
-def measure(tree: Path, size: str) -> Figures:
-    env = {**os.environ, "PYTHONPATH": str(tree)}
-    out = subprocess.run(
-        [sys.executable, "-c", _CHILD, size],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=tree,
-        env=env,
-    )
-    figures: Figures = json.loads(out.stdout.strip().splitlines()[-1])
-    return figures
-
-
-def compare(revision: str, pairs: int, size: str) -> list[Pair]:
-    with tempfile.TemporaryDirectory() as folder:
-        other = Path(folder) / "tree"
+        tree = Path(folder) / "tree"
         git = ["git", "-C", str(ROOT)]
-        subprocess.run([*git, "worktree", "add", "--detach", str(other), revision], check=True)
+        subprocess.run([*git, "worktree", "add", "--detach", str(tree), revision], check=True)
         try:
-            results: list[Pair] = []
-            for pair in range(1, pairs + 1):
-                before, after = measure(other, size), measure(ROOT, size)
-                results.append((before, after))
-                print(
-                    f"pair {pair}: {revision} {before['events_per_s']:,.0f}/s "
-                    f"(p99 {before['p99_ms']:.1f} ms), this checkout "
-                    f"{after['events_per_s']:,.0f}/s (p99 {after['p99_ms']:.1f} ms)",
-                    flush=True,
-                )
-            return results
+            yield tree
         finally:
-            subprocess.run([*git, "worktree", "remove", "--force", str(other)], check=True)
+            subprocess.run([*git, "worktree", "remove", "--force", str(tree)], check=True)
 
 
-def summary(revision: str, results: list[Pair]) -> str:
-    ratios = [after["events_per_s"] / before["events_per_s"] for before, after in results]
-    faster = sum(ratio > 1 for ratio in ratios)
-    return (
-        f"this checkout / {revision}: events/s x{statistics.mean(ratios):.3f} on average "
-        f"(pairs x{min(ratios):.3f} to x{max(ratios):.3f}; faster in {faster} of {len(ratios)})"
-    )
+@contextmanager
+def sides(trees: tuple[Path, Path], size: str) -> Iterator[tuple[Side, Side]]:
+    with tempfile.TemporaryFile("w+") as log_a, tempfile.TemporaryFile("w+") as log_b:
+        pair = (Side(trees[0], size, log_a), Side(trees[1], size, log_b))
+        try:
+            for side in pair:
+                side.wait_ready()
+            yield pair
+        finally:
+            for side in pair:
+                if side.process.poll() is None:
+                    side.close()
+
+
+def compare(revision: str, rounds: int, size: str) -> dict[str, list[tuple[Turn, Turn]]]:
+    """Per kind, one (REV, this checkout) pair of turns per round."""
+    results: dict[str, list[tuple[Turn, Turn]]] = {kind: [] for kind in KINDS}
+    with worktree(revision) as other, sides((other, ROOT), size) as (before, after):
+        for number in range(rounds):
+            for index, kind in enumerate(KINDS):
+                if (number + index) % 2 == 0:  # ABBA: alternate who goes first
+                    first = before.run(kind)
+                    second = after.run(kind)
+                else:
+                    second = after.run(kind)
+                    first = before.run(kind)
+                results[kind].append((first, second))
+            print(f"round {number + 1}: " + round_line(revision, results), flush=True)
+    return results
+
+
+def round_line(revision: str, results: dict[str, list[tuple[Turn, Turn]]]) -> str:
+    parts = []
+    for kind, turns in results.items():
+        before, after = turns[-1]
+        parts.append(f"{kind} {revision} {before['us']:.1f} us, this checkout {after['us']:.1f} us")
+    return "; ".join(parts)
+
+
+def summary(revision: str, results: dict[str, list[tuple[Turn, Turn]]]) -> str:
+    lines = []
+    for kind, turns in results.items():
+        ratios = [before["us"] / after["us"] for before, after in turns]
+        faster = sum(ratio > 1 for ratio in ratios)
+        lines.append(
+            f"{kind}: this checkout / {revision} x{statistics.median(ratios):.3f} events/s "
+            f"(median of {len(ratios)} rounds; x{min(ratios):.3f} to x{max(ratios):.3f}; "
+            f"faster in {faster}); "
+            f"{statistics.median(after['us'] for _, after in turns):.1f} against "
+            f"{statistics.median(before['us'] for before, _ in turns):.1f} us an event"
+        )
+    return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("revision", help="a git revision to compare with, e.g. HEAD~3")
-    parser.add_argument("--pairs", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--size", choices=("full", "tiny"), default="full")
     args = parser.parse_args()
-    if args.pairs < 1:
-        parser.error("--pairs must be at least 1")
-    print(summary(args.revision, compare(args.revision, args.pairs, args.size)))
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    print(summary(args.revision, compare(args.revision, args.rounds, args.size)))
 
 
 if __name__ == "__main__":

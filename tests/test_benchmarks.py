@@ -52,18 +52,20 @@ def test_the_suite_runs_at_a_tiny_size_and_writes_every_figure(tmp_path: Path) -
     assert "against a bound of" in result.stdout
 
 
-def test_a_paired_comparison_with_a_revision_runs_and_cleans_up() -> None:
+def test_an_interleaved_comparison_with_a_revision_runs_and_cleans_up() -> None:
     worktrees_before = _worktrees()
     result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.compare", "HEAD", "--pairs", "1", "--size", "tiny"],
+        [sys.executable, "-m", "benchmarks.compare", "HEAD", "--rounds", "2", "--size", "tiny"],
         capture_output=True,
         text=True,
         cwd=ROOT,
         timeout=300,
         check=True,
     )
-    assert "pair 1: HEAD" in result.stdout
-    assert "this checkout / HEAD: events/s x" in result.stdout
+    assert "round 2: votes HEAD" in result.stdout
+    for kind in ("votes", "quiz_answers", "answers"):
+        assert f"{kind}: this checkout / HEAD x" in result.stdout
+        assert "median of 2 rounds" in result.stdout
     assert _worktrees() == worktrees_before  # its temporary worktree is gone
 
 
