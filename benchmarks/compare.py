@@ -2,14 +2,15 @@
 
     .venv/bin/python -m benchmarks.compare REV [--rounds 8] [--size full|tiny]
 
-This machine's speed drifts by up to 2x within minutes, so two whole benchmark
-runs of the same code, one after the other, differ by up to 40%. Here REV and
+This machine's speed drifts by up to 2x within minutes: whole benchmark runs
+one after the other differed by up to 13% on identical code, and six pairs
+for a change worth a few per cent ranged from x0.88 to x1.42. Here REV and
 this checkout each keep a process of their own with a community set up once,
 and take turns running one phase of events: every member votes (a vote, then
 its withdrawal), answers a quiz question, or answers (then edits) a daily
 question, with the full size's 200 in flight. The turns go in ABBA order, so
 both see the same drift, and each kind's verdict is the median of its
-per-round ratios. A phase of identical code differs by a few per cent at most.
+per-round ratios.
 
 REV is checked out into a temporary git worktree (removed afterwards) and
 imported ahead of this checkout; it must use the same dependencies.
