@@ -12,6 +12,7 @@ import asyncio
 import json
 import sys
 import tempfile
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from pathlib import Path
@@ -78,7 +79,9 @@ async def serve(folder: Path) -> None:
                 answered = 0
             calls = [partial(press, app, presses[m], replies.setdefault(m, [])) for m in members]
         samples: list[float] = []
+        cpu = time.thread_time()
         wall = await bench.run_concurrently(calls, size["concurrency"], samples)
+        cpu = time.thread_time() - cpu
         if kind == "quiz_answers":
             presses.update({m: next_press(bot, m, replies[m]) for m in members})
             answered += 1
@@ -86,7 +89,8 @@ async def serve(folder: Path) -> None:
         if settle is not None:
             await settle()  # the follower's folds belong to this turn
         p99 = sorted(samples)[int(len(samples) * 0.99)]
-        print(json.dumps({"us": 1e6 * wall / len(calls), "p99_ms": 1000 * p99}), flush=True)
+        figures = {"us": 1e6 * wall / len(calls), "cpu_us": 1e6 * cpu / len(calls)}
+        print(json.dumps({**figures, "p99_ms": 1000 * p99}), flush=True)
     await app.close()
 
 
