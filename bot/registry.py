@@ -208,7 +208,7 @@ def _positional_for(token: str, candidates: list[Param]) -> Param:
 
 def action_id(verb: str, *parts: object) -> str:
     """Encode a button or form action; all state behind it lives in the database."""
-    encoded = ":".join([ACTION_PREFIX, verb, *(str(part) for part in parts)])
+    encoded = ":".join([ACTION_PREFIX, verb, *map(str, parts)])
     if len(encoded) > MAX_ACTION_ID:
         raise ValueError(f"action id too long ({len(encoded)}): {encoded[:40]}...")
     return encoded

@@ -71,23 +71,18 @@ def int_parts(parts: Sequence[str], count: int) -> list[int]:
 
 
 def option_order(seed: str, count: int) -> list[int]:
-    """A shuffled order of the options, the same every time for the same seed."""
-    # Sorted by a keyed hash: as random, and ~20x cheaper than seeding a Random from a string.
-    return sorted(range(count), key=lambda index: _digest(f"{seed}:{index}"))
-
-
-def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode(), digest_size=8).digest()
+    """A shuffled order of up to 8 options, the same every time for the same seed."""
+    # Each option sorts by its own 8 bytes of one hash of the seed: as random, and
+    # ~20x cheaper than seeding a Random from a string (4x cheaper than a hash each).
+    digest = hashlib.blake2b(seed.encode(), digest_size=8 * count).digest()
+    return sorted(range(count), key=lambda index: digest[8 * index : 8 * index + 8])
 
 
 def choice_buttons(question: Question, verb: str, *parts: object) -> tuple[Button, ...]:
     """One button per option; the action carries the option's index in the bank."""
     choices = question.choices or ()
-    seed = ":".join([verb, *(str(p) for p in parts), question.id])
-    return tuple(
-        Button(choices[index], action_id(verb, *parts, index))
-        for index in option_order(seed, len(choices))
-    )
+    order = option_order(f"{action_id(verb, *parts)}:{question.id}", len(choices))
+    return tuple(Button(choices[index], action_id(verb, *parts, index)) for index in order)
 
 
 def is_correct(question: Question, choice: int) -> bool:

@@ -348,14 +348,16 @@ class VoteTarget:
     post: Post
 
 
+_VOTE_TARGET = (
+    "SELECT a.id AS answer_id, a.member_id, COALESCE(NULLIF(m.display_name, ''), m.native_id), "
+    f"{', '.join('p.' + c for c in _POST_COLUMNS.split(', '))} "
+    "FROM answers a JOIN members m ON m.id = a.member_id "
+    "JOIN daily_posts p ON p.id = a.post_id WHERE a.id = ?"
+)
+
+
 async def vote_target(db: Database | Tx, answer_id: int) -> VoteTarget | None:
-    row = await db.fetchone(
-        "SELECT a.id AS answer_id, a.member_id, COALESCE(NULLIF(m.display_name, ''), m.native_id), "
-        f"{', '.join('p.' + c for c in _POST_COLUMNS.split(', '))} "
-        "FROM answers a JOIN members m ON m.id = a.member_id "
-        "JOIN daily_posts p ON p.id = a.post_id WHERE a.id = ?",
-        (answer_id,),
-    )
+    row = await db.fetchone(_VOTE_TARGET, (answer_id,))
     if row is None:
         return None
     return VoteTarget(row["answer_id"], row["member_id"], row[2], _post(row))
