@@ -114,7 +114,12 @@ async def test_a_miss_shows_the_right_option_and_explanation_and_earns_nothing(
 async def test_the_end_shows_the_score_and_the_areas_to_work_on(quizbot: MemoryAdapter) -> None:
     await quizbot.command("alice", "/quiz medium 3")
     first = await answer(quizbot, "alice", correct=True)
-    missed = [await answer(quizbot, "alice", correct=False) for _ in range(2)]
+    missed = [await answer(quizbot, "alice", correct=False)]
+    session = "SELECT position, status, ended_at FROM quiz_sessions"
+    assert tuple(await quizbot.app.db.fetchone(session) or ()) == (2, "active", None)
+    missed.append(await answer(quizbot, "alice", correct=False))
+    position, status, ended_at = await quizbot.app.db.fetchone(session) or ()
+    assert (position, status) == (3, "finished") and ended_at is not None
     summary = quizbot.last("alice")
     assert summary.message.title == "Quiz finished"
     assert "**1 of 3** right" in summary.text and "**2 points**" in summary.text
