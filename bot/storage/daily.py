@@ -215,12 +215,12 @@ _POST_IN_ZONE = (
 )
 
 
-async def post_in_zone(db: Database, post_id: int) -> PostInZone | None:
+async def post_in_zone(db: Database | Tx, post_id: int) -> PostInZone | None:
     row = await db.fetchone(_POST_IN_ZONE + "WHERE p.id = ?", (post_id,))
     return PostInZone(_post(row), row["timezone"]) if row else None
 
 
-async def latest_post_in_channel(db: Database, ref: ChannelRef) -> PostInZone | None:
+async def latest_post_in_channel(db: Database | Tx, ref: ChannelRef) -> PostInZone | None:
     """The newest (non-skipped) post of a configured channel."""
     row = await db.fetchone(
         _POST_IN_ZONE + "WHERE c.platform = ? AND c.workspace = ? AND c.native_id = ? "

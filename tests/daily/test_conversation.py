@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from adapters.console.memory import MemoryAdapter
 from bot.clock import FakeClock
-from bot.envelope import ButtonPress, Form, Message
+from bot.envelope import ButtonPress, Form, FormSubmission, Message
 from bot.registry import action_id
 from tests.daily.helpers import (
     configure,
@@ -34,6 +34,23 @@ async def test_the_daily_post_shows_question_area_difficulty_and_an_answer_butto
     assert not post.message.private
     assert {f.name for f in post.message.fields} >= {"Area", "Difficulty"}
     assert post.message.buttons[0].label == "Answer"
+
+
+async def test_an_answer_where_nothing_can_be_answered_says_why_and_saves_nothing(
+    testbot: MemoryAdapter, clock: FakeClock
+) -> None:
+    clock.set(utc(2026, 1, 6, 9, 0))
+    assert "not set up in this channel" in reply_text(await testbot.command("alice", "/answer hi"))
+    await configure(testbot)
+    assert "No question has been posted in this channel yet" in reply_text(
+        await testbot.command("alice", "/answer hi")
+    )
+    gone = FormSubmission(
+        testbot.context("alice", "general"), action_id("daily-answer", 9999), {"answer": "hi"}
+    )
+    assert "That question no longer exists" in reply_text(await testbot.app.handle(gone))
+    assert await testbot.app.db.fetchval("SELECT COUNT(*) FROM answers") == 0
+    assert await testbot.app.db.fetchval("SELECT COUNT(*) FROM ledger") == 0
 
 
 async def test_answers_stay_hidden_until_the_reveal(
