@@ -49,6 +49,12 @@ def test_free_text_is_kept_verbatim(registry: Registry) -> None:
     assert raw == {"text": 'It\'s "bias": the model   underfits'}
 
 
+def test_a_long_answer_is_kept_whole(registry: Registry) -> None:
+    text = " ".join(f"word{i}" for i in range(400)) + ' and "quoted: text"'
+    assert registry.parse(f"/answer {text}")[1] == {"text": text}
+    assert registry.parse(f"/studybot answer {text}")[1] == {"text": text}
+
+
 def test_subcommands_and_the_studybot_prefix(registry: Registry) -> None:
     assert registry.parse("/studybot setup 09:00")[0].name == "studybot setup"
     assert registry.parse("/studybot quiz llm")[0].name == "quiz"
