@@ -90,12 +90,10 @@ async def add_card(
 
     A card already in the queue keeps its history; a miss makes it due now.
     """
-    existing = await store.find_card(tx, member, question_id)
-    if existing is None:
-        await store.insert_card(tx, member, question_id, int(State.Learning), source, now)
+    if await store.insert_card(tx, member, question_id, int(State.Learning), source, now):
         return True
     if missed:
-        await store.bring_forward(tx, existing.id, now)
+        await store.bring_forward(tx, member, question_id, now)
     return False
 
 

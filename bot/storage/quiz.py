@@ -491,19 +491,22 @@ async def find_card(db: Reader, member_id: int, question_id: str) -> CardRow | N
 
 async def insert_card(
     tx: Tx, member_id: int, question_id: str, state: int, source: str, now: datetime
-) -> None:
-    """A new card, due now (FSRS's convention for cards never reviewed)."""
-    await tx.execute(
+) -> bool:
+    """A new card, due now (FSRS's convention for cards never reviewed); False if the
+    member already has one for this question (it is left as it is)."""
+    inserted = await tx.execute_rowcount(
         "INSERT INTO review_cards (member_id, question_id, state, step, due, source, created_at) "
-        "VALUES (?, ?, ?, 0, ?, ?, ?)",
+        "VALUES (?, ?, ?, 0, ?, ?, ?) ON CONFLICT (member_id, question_id) DO NOTHING",
         (member_id, question_id, state, to_db(now), source, to_db(now)),
     )
+    return inserted == 1
 
 
-async def bring_forward(tx: Tx, card_id: int, now: datetime) -> None:
+async def bring_forward(tx: Tx, member_id: int, question_id: str, now: datetime) -> None:
     """A missed card that is scheduled later becomes due now."""
     await tx.execute(
-        "UPDATE review_cards SET due = MIN(due, ?) WHERE id = ?", (to_db(now), card_id)
+        "UPDATE review_cards SET due = MIN(due, ?) WHERE member_id = ? AND question_id = ?",
+        (to_db(now), member_id, question_id),
     )
 
 

@@ -102,6 +102,23 @@ async def test_a_missed_quiz_question_is_due_for_review_at_once(quizbot: MemoryA
     assert quizbot.last("alice").message.text == missed.prompt
 
 
+async def test_missing_a_question_again_brings_its_card_forward(
+    quizbot: MemoryAdapter, clock: FakeClock
+) -> None:
+    # behavioral/hard has two multiple-choice questions: the second quiz repeats them.
+    await quizbot.command("alice", "/quiz behavioral hard 2")
+    for _ in range(2):
+        await answer(quizbot, "alice", correct=False)
+    for _ in range(2):
+        await review(quizbot, "alice", "Good")  # both due in two days
+    await quizbot.command("alice", "/quiz behavioral hard 2")
+    missed = await answer(quizbot, "alice", correct=False)
+    known = await answer(quizbot, "alice", correct=True)
+    assert await due_of(quizbot, missed.id) == clock.now()
+    assert await due_of(quizbot, known.id) - clock.now() == timedelta(days=2)
+    assert await quizbot.app.db.fetchval("SELECT COUNT(*) FROM review_cards") == 2
+
+
 async def test_nothing_due_says_when_the_next_card_is(
     quizbot: MemoryAdapter, clock: FakeClock
 ) -> None:
