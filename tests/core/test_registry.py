@@ -4,7 +4,7 @@ import pytest
 
 from bot.envelope import Context, Message
 from bot.errors import NotFound, UserError
-from bot.registry import Args, Command, Param, Registry, action_id, parse_action_id
+from bot.registry import Args, Command, Param, Registry, action_id, action_ids, parse_action_id
 
 
 async def noop(ctx: Context, args: Args) -> Message:
@@ -76,3 +76,11 @@ def test_action_ids_round_trip_and_stay_short() -> None:
     assert parse_action_id(action_id("vote", 12)) == ("vote", ["12"])
     with pytest.raises(ValueError, match="too long"):
         action_id("x", "y" * 200)
+
+
+def test_action_ids_for_each_option_differ_only_in_their_last_part() -> None:
+    ids = action_ids("quiz-answer", 7, 2, last=range(3))
+    assert ids == [action_id("quiz-answer", 7, 2, index) for index in range(3)]
+    assert len(action_ids("x", "y" * 93, last=["a"])[0]) == 100  # at the limit
+    with pytest.raises(ValueError, match="too long"):
+        action_ids("x", "y" * 93, last=["a", "bb"])  # the longest one is over it
