@@ -237,10 +237,21 @@ async def reveal_for_votes(
     ]
 
 
+ARRIVAL_TICK_S = 0.001
+
+
 async def arrive_at_rate(
     calls: list[Callable[[], Awaitable[object]]], rate: int, into: list[float]
 ) -> float:
     """Start call i at i / rate seconds, each timed from then into `into`; the wall time.
+
+    The arrivals wake at most once a millisecond (uvloop's timer granularity)
+    and start every call that is due: never early, up to about a millisecond
+    late, and that lateness counts in the call's latency. A sleep per call
+    had ended at once whenever it was under a millisecond, so calls started
+    up to 0.2 ms before they were due. (Either way the load costs the loop
+    12-23 us a call here: on this VM each wake from an idle loop costs ~90 us
+    of CPU.)
 
     Only calls still running are kept, as a server forgets a request once it
     is answered. Holding all 15,000 finished tasks had fed the garbage
@@ -259,13 +270,15 @@ async def arrive_at_rate(
         into.append(time.perf_counter() - due)
 
     began = time.perf_counter()
-    for i, call in enumerate(calls):
-        due = began + i / rate
-        if due > time.perf_counter():
-            await asyncio.sleep(due - time.perf_counter())
-        task = asyncio.create_task(arrive(call, due))
-        running.add(task)
-        task.add_done_callback(running.discard)
+    started = 0
+    while started < len(calls):
+        now = time.perf_counter()
+        while started < len(calls) and began + started / rate <= now:
+            task = asyncio.create_task(arrive(calls[started], began + started / rate))
+            running.add(task)
+            task.add_done_callback(running.discard)
+            started += 1
+        await asyncio.sleep(max(ARRIVAL_TICK_S, began + started / rate - now))
     await asyncio.gather(*running)
     if failures:
         raise failures[0]
@@ -465,9 +478,14 @@ def bench_buddies(members: int) -> dict[str, float]:
     return {"members": members, "seconds": time.perf_counter() - began}
 
 
+# The events' p99 is read from the open loop at the target rate, latency counted
+# from each event's arrival: with a fixed number in flight (the closed loop)
+# the mean latency is that number / throughput whatever the core does, 20 ms at
+# exactly 10,000/s with 200 in flight, so its p99 could only pass far above the
+# target rate. The closed loop gives the throughput; both are printed in full.
 TARGETS = {
     "events_per_s": (">=", 10_000),
-    "events_p99_ms": ("<=", 20),
+    "events_arriving_p99_ms": ("<=", 20),
     "leaderboard_p99_ms": ("<=", 5),
     "leaderboard_loaded_p99_ms": ("<=", 5),  # ours: the same target while points arrive
     "fanout_over_bound_pct": ("<=", 10),
@@ -486,9 +504,12 @@ def verdicts(results: dict[str, object]) -> dict[str, tuple[float, bool]]:
     assert isinstance(fanout, dict)
     startup = results["startup"]
     assert isinstance(startup, dict)
+    at_rate = results["events_at_rate"]
+    assert isinstance(at_rate, list)
+    at_target_rate = max(at_rate, key=lambda run: run["rate"])
     measured = {
         "events_per_s": events["events_per_s"],
-        "events_p99_ms": events["all_p99_ms"],
+        "events_arriving_p99_ms": at_target_rate["all_p99_ms"],
         "leaderboard_p99_ms": max(boards[w]["p99_ms"] for w in ("week", "month", "all", "area")),
         "leaderboard_loaded_p99_ms": boards["week_while_points_arrive"]["p99_ms"],
         "fanout_over_bound_pct": fanout["over_bound_pct"],
