@@ -15,10 +15,19 @@ A writer that finds the file locked by another process waits with
 a second file, folded from the ledger on a thread of their own (`standings`).
 
 Units that start in the same turn of the loop share one transaction (group
-commit), each in a savepoint, so a burst of requests costs one WAL write.
-Measured on 2 cores: ~600 events/s with a hop per statement, 5,800-7,600
-with this; 7,000-10,500 once the standings moved off the event's transaction
-(see benchmarks/ and the README's Performance section).
+commit), so a burst of requests costs one WAL write. Measured on 2 cores:
+~600 events/s with a hop per statement, 5,800-7,600 with this; 7,000-10,500
+once the standings moved off the event's transaction (see benchmarks/ and the
+README's Performance section).
+
+A unit runs without a savepoint of its own: savepoints cost every unit two
+statements and a copy of each page it changes (`benchmarks.compare`, 24
+rounds: votes x1.12, quiz answers x1.14, answers x1.05). The rare unit that
+fails after writing is undone by rolling the whole batch back and running
+the batch's other units again, this time each in a savepoint; their callers
+get the results of that second run. So a unit must be safe to run twice:
+no effect outside its `Tx` (a random draw is fine: only the committed run's
+result is used), as every unit here is written.
 """
 
 from __future__ import annotations
@@ -109,6 +118,7 @@ class Tx(_Statements):
         self._batch = batch
         self.learned: dict[Hashable, object] = {}
         self.appends: dict[BulkInsert, list[Sequence[Any]]] = {}
+        self.wrote = False  # ran a statement through execute*: it may have changed something
 
     def recall(self, key: Hashable) -> object | None:
         return self.learned.get(key, self._batch.learned.get(key, self._memo.get(key)))
@@ -131,30 +141,42 @@ class Tx(_Statements):
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement that returns no rows; returns lastrowid (for INSERTs) or 0."""
+        self.wrote = True
         return self._sync.execute(sql, params).lastrowid or 0
 
     async def execute_rowcount(self, sql: str, params: Params = ()) -> int:
+        self.wrote = True
         return self._sync.execute(sql, params).rowcount
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        self.wrote = True
         self._sync.executemany(sql, rows)
+
+
+class _Unit:
+    """A unit of work done in a batch: run again if the batch is replayed."""
+
+    __slots__ = ("committed", "result", "work")
+
+    def __init__(self, work: Callable[[Tx], Awaitable[Any]], result: Any) -> None:
+        self.work = work
+        self.result = result  # handed to the caller once the batch commits
+        self.committed: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
 
 
 class _Batch:
     """Units of work sharing one transaction, and what they wait for at COMMIT."""
 
     def __init__(self) -> None:
-        self.committed: list[asyncio.Future[None]] = []
+        self.units: list[_Unit] = []
         self.appends: dict[BulkInsert, list[Sequence[Any]]] = {}
         self.learned: dict[Hashable, object] = {}
 
-    def add(self, tx: Tx) -> asyncio.Future[None]:
+    def add(self, tx: Tx, unit: _Unit) -> None:
         for insert, rows in tx.appends.items():
             self.appends.setdefault(insert, []).extend(rows)
         self.learned.update(tx.learned)
-        committed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.committed.append(committed)
-        return committed
+        self.units.append(unit)
 
 
 class Database(_Statements):
@@ -237,25 +259,28 @@ class Database(_Statements):
         """Run `work` atomically and return its result once it is committed.
 
         Units that start in the same turn of the event loop share one
-        transaction (group commit: one WAL write for the burst), each inside
-        its own savepoint. A unit that raises, or is cancelled while it runs,
-        is rolled back alone and its error reaches only its caller; the others
-        commit. A caller cancelled after its unit finished may still see it
-        committed, as with any cancellation that lands just after a COMMIT.
+        transaction (group commit: one WAL write for the burst). A unit that
+        raises, or is cancelled while it runs, is rolled back alone and its
+        error reaches only its caller; the others commit (if it had written,
+        by a replay of the batch without it: see the module's docstring). A
+        caller cancelled after its unit finished may still see it committed,
+        as with any cancellation that lands just after a COMMIT.
         """
         async with self._write_lock:
             batch = await self._open_batch() if self._batch is None else self._batch
-            self._writer.execute("SAVEPOINT unit")
             tx = Tx(self._writer, self.memo, batch)
+            changes = self._writer.total_changes
             try:
                 result = await work(tx)
-                self._writer.execute("RELEASE unit")
             except BaseException as error:
-                self._undo_unit(batch, error)
+                wrote = tx.wrote or self._writer.total_changes != changes
+                if wrote or not self._writer.in_transaction:
+                    await self._replay(batch, error)
                 raise
-            committed = batch.add(tx)
-        await committed
-        return result
+            unit = _Unit(work, result)
+            batch.add(tx, unit)
+        done: T = await unit.committed
+        return done
 
     async def _open_batch(self) -> _Batch:
         await self._begin()
@@ -273,15 +298,15 @@ class Database(_Statements):
             try:
                 self._finish(batch.appends)
             except Exception as error:  # every caller must hear of it, or it waits forever
-                self._fail(batch, error)
+                self._fail(batch.units, error)
                 return
             self.commits += 1
             if LEDGER_INSERT in batch.appends:
                 self.standings.follow()
         self._remember(batch.learned)
-        for committed in batch.committed:
-            if not committed.done():
-                committed.set_result(None)
+        for unit in batch.units:
+            if not unit.committed.done():
+                unit.committed.set_result(unit.result)
         self._maybe_checkpoint()
 
     def _remember(self, learned: Memo) -> None:
@@ -295,26 +320,51 @@ class Database(_Statements):
                 self._writer.execute(sql, values)
         self._writer.execute("COMMIT")
 
-    def _undo_unit(self, batch: _Batch, error: BaseException) -> None:
-        if self._writer.in_transaction:
-            try:
-                self._writer.execute("ROLLBACK TO unit")
-                self._writer.execute("RELEASE unit")
-                return
-            except sqlite3.Error:
-                pass
-        # SQLite ended the whole transaction (it does on I/O errors, a full
-        # disk...): the batch's earlier units are lost too, so say so to them.
-        self._batch = None
-        self._fail(batch, error)
+    async def _replay(self, batch: _Batch, error: BaseException) -> None:
+        """Undo a unit that failed after writing: roll the batch back, run the rest again.
 
-    def _fail(self, batch: _Batch, error: BaseException) -> None:
+        Each unit runs again in a savepoint of its own, so one that fails now
+        is rolled back alone and its caller gets the error.
+        """
+        units = batch.units
+        if not self._writer.in_transaction:
+            # SQLite ended the whole transaction (it does on I/O errors, a full
+            # disk...): the batch's earlier units are lost too, so say so to them.
+            self._batch = None
+            self._fail(units, error)
+            return
+        try:
+            self._writer.execute("ROLLBACK")
+            batch.units, batch.appends, batch.learned = [], {}, {}
+            await self._begin()
+            for unit in units:
+                await self._run_again(batch, unit)
+        except BaseException as failure:  # a batch half replayed must not commit
+            self._batch = None
+            self._fail(units, failure)
+            raise
+
+    async def _run_again(self, batch: _Batch, unit: _Unit) -> None:
+        self._writer.execute("SAVEPOINT unit")
+        tx = Tx(self._writer, self.memo, batch)
+        try:
+            unit.result = await unit.work(tx)
+            self._writer.execute("RELEASE unit")
+        except Exception as error:
+            self._writer.execute("ROLLBACK TO unit")
+            self._writer.execute("RELEASE unit")
+            if not unit.committed.done():  # its caller may have been cancelled meanwhile
+                unit.committed.set_exception(error)
+            return
+        batch.add(tx, unit)
+
+    def _fail(self, units: list[_Unit], error: BaseException) -> None:
         if self._writer.in_transaction:
             self._writer.execute("ROLLBACK")
         failure = sqlite3.OperationalError(f"rolled back, with the unit that failed: {error}")
-        for committed in batch.committed:
-            if not committed.done():
-                committed.set_exception(failure)
+        for unit in units:
+            if not unit.committed.done():
+                unit.committed.set_exception(failure)
 
     async def _begin(self) -> None:
         """BEGIN IMMEDIATE; while another process holds the lock, wait without blocking the loop."""

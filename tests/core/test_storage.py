@@ -103,6 +103,135 @@ async def test_a_failing_unit_is_rolled_back_alone_and_its_neighbours_commit(db:
     assert sorted(r[0] for r in await db.fetchall("SELECT body FROM notes")) == ["after", "before"]
 
 
+async def test_a_unit_that_fails_after_writing_is_undone_by_replaying_its_neighbours(
+    db: Database,
+) -> None:
+    runs = {"before": 0, "fails": 0, "reads": 0}
+
+    async def before(tx: Tx) -> int:
+        runs["before"] += 1
+        await tx.execute("INSERT INTO notes VALUES ('before')")
+        return runs["before"]
+
+    async def fails(tx: Tx) -> None:
+        runs["fails"] += 1
+        await tx.execute("INSERT INTO notes VALUES ('doomed')")
+        raise ValueError("boom")
+
+    async def reads_only(tx: Tx) -> int:
+        runs["reads"] += 1
+        return int(await tx.fetchval("SELECT COUNT(*) FROM notes"))
+
+    results = await asyncio.gather(
+        db.write(before), db.write(fails), db.write(reads_only), return_exceptions=True
+    )
+    assert isinstance(results[1], ValueError)
+    assert results[0] == 2  # the caller gets the result of the run that was committed
+    assert results[2] == 1  # ran after the failure: once, and saw 'before' only
+    assert runs == {"before": 2, "fails": 1, "reads": 1}
+    assert [r[0] for r in await db.fetchall("SELECT body FROM notes")] == ["before"]
+
+
+async def test_a_unit_that_fails_after_changing_the_schema_is_undone(db: Database) -> None:
+    async def fails(tx: Tx) -> None:
+        await tx.execute("CREATE TABLE scratch (x)")  # changes no rows, still a write
+        raise ValueError("boom")
+
+    results = await asyncio.gather(
+        db.write(lambda tx: tx.execute("INSERT INTO notes VALUES ('kept')")),
+        db.write(fails),
+        return_exceptions=True,
+    )
+    assert isinstance(results[1], ValueError) and await count(db) == 1
+    assert await db.fetchval("SELECT COUNT(*) FROM sqlite_master WHERE name = 'scratch'") == 0
+
+
+async def test_a_unit_that_fails_before_writing_costs_its_neighbours_nothing(
+    db: Database,
+) -> None:
+    runs = {"before": 0}
+
+    async def before(tx: Tx) -> None:
+        runs["before"] += 1
+        await tx.execute("INSERT INTO notes VALUES ('before')")
+
+    async def refuses(tx: Tx) -> None:
+        await tx.fetchval("SELECT COUNT(*) FROM notes")
+        raise ValueError("no")
+
+    results = await asyncio.gather(db.write(before), db.write(refuses), return_exceptions=True)
+    assert isinstance(results[1], ValueError) and runs == {"before": 1}
+    assert await count(db) == 1
+
+
+async def test_a_unit_that_wrote_through_a_returning_read_is_undone_too(db: Database) -> None:
+    async def fails(tx: Tx) -> None:
+        await tx.fetchone("INSERT INTO notes VALUES ('doomed') RETURNING body")
+        raise ValueError("boom")
+
+    results = await asyncio.gather(
+        db.write(lambda tx: tx.execute("INSERT INTO notes VALUES ('kept')")),
+        db.write(fails),
+        return_exceptions=True,
+    )
+    assert isinstance(results[1], ValueError)
+    assert [r[0] for r in await db.fetchall("SELECT body FROM notes")] == ["kept"]
+
+
+async def test_a_unit_that_fails_when_replayed_is_rolled_back_alone(db: Database) -> None:
+    runs = {"flaky": 0}
+
+    async def flaky(tx: Tx) -> None:
+        runs["flaky"] += 1
+        await tx.execute("INSERT INTO notes VALUES (?)", (f"flaky {runs['flaky']}",))
+        if runs["flaky"] > 1:
+            raise LookupError("gone on the second run")
+
+    async def fails(tx: Tx) -> None:
+        await tx.execute("INSERT INTO notes VALUES ('doomed')")
+        raise ValueError("boom")
+
+    results = await asyncio.gather(
+        db.write(lambda tx: tx.execute("INSERT INTO notes VALUES ('first')")),
+        db.write(flaky),
+        db.write(fails),
+        db.write(lambda tx: tx.execute("INSERT INTO notes VALUES ('last')")),
+        return_exceptions=True,
+    )
+    assert isinstance(results[1], LookupError) and isinstance(results[2], ValueError)
+    assert sorted(r[0] for r in await db.fetchall("SELECT body FROM notes")) == ["first", "last"]
+
+
+async def test_a_replay_copes_with_a_caller_cancelled_while_it_waited(db: Database) -> None:
+    runs = {"first": 0}
+    inside, gate = asyncio.Event(), asyncio.Event()
+
+    async def first(tx: Tx) -> None:
+        runs["first"] += 1
+        await tx.execute("INSERT INTO notes VALUES ('first')")
+        if runs["first"] > 1:
+            raise LookupError("fails when run again")
+
+    async def fails_later(tx: Tx) -> None:
+        await tx.execute("INSERT INTO notes VALUES ('doomed')")
+        inside.set()
+        await gate.wait()
+        raise ValueError("boom")
+
+    waiting = asyncio.create_task(db.write(first))
+    failing = asyncio.create_task(db.write(fails_later))
+    await inside.wait()  # `first` ran before it, in the same batch
+    waiting.cancel()  # its unit ran; its caller stops waiting for the commit
+    gate.set()
+    with pytest.raises(ValueError, match="boom"):
+        await failing
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    assert runs["first"] == 2 and await count(db) == 0
+    await db.write(lambda tx: tx.execute("INSERT INTO notes VALUES ('after')"))
+    assert await count(db) == 1
+
+
 async def test_what_a_unit_learns_is_remembered_only_once_committed(db: Database) -> None:
     async def learn_then_fail(tx: Tx) -> None:
         tx.learn("rolled back", 1)
