@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -27,6 +27,11 @@ async def test_pragmas_are_on(db: Database) -> None:
     assert await db.fetchval("PRAGMA journal_mode") == "wal"
     assert await db.fetchval("PRAGMA foreign_keys") == 1
     assert await db.fetchval("PRAGMA busy_timeout") == 5000
+
+
+async def fails_after_writing(tx: Tx) -> None:
+    await tx.execute("INSERT INTO notes VALUES ('doomed')")
+    raise ValueError("boom")
 
 
 async def test_a_unit_of_work_commits_and_is_visible_to_readers(db: Database) -> None:
@@ -88,13 +93,9 @@ async def test_units_started_in_the_same_turn_share_one_commit(db: Database) -> 
 
 
 async def test_a_failing_unit_is_rolled_back_alone_and_its_neighbours_commit(db: Database) -> None:
-    async def fails(tx: Tx) -> None:
-        await tx.execute("INSERT INTO notes VALUES ('doomed')")
-        raise ValueError("boom")
-
     results = await asyncio.gather(
         db.write(lambda tx: tx.execute("INSERT INTO notes VALUES ('before')")),
-        db.write(fails),
+        db.write(fails_after_writing),
         db.write(lambda tx: tx.execute("INSERT INTO notes VALUES ('after')")),
         return_exceptions=True,
     )
@@ -132,17 +133,24 @@ async def test_a_unit_that_fails_after_writing_is_undone_by_replaying_its_neighb
     assert [r[0] for r in await db.fetchall("SELECT body FROM notes")] == ["before"]
 
 
+async def fail_beside_a_kept_write(db: Database, work: Callable[[Tx], Awaitable[None]]) -> object:
+    """Run `work` in the batch of a unit that commits 'kept'; what `work`'s caller got."""
+    kept, failed = await asyncio.gather(
+        db.write(lambda tx: tx.execute("INSERT INTO notes VALUES ('kept')")),
+        db.write(work),
+        return_exceptions=True,
+    )
+    assert not isinstance(kept, BaseException)
+    return failed
+
+
 async def test_a_unit_that_fails_after_changing_the_schema_is_undone(db: Database) -> None:
     async def fails(tx: Tx) -> None:
         await tx.execute("CREATE TABLE scratch (x)")  # changes no rows, still a write
         raise ValueError("boom")
 
-    results = await asyncio.gather(
-        db.write(lambda tx: tx.execute("INSERT INTO notes VALUES ('kept')")),
-        db.write(fails),
-        return_exceptions=True,
-    )
-    assert isinstance(results[1], ValueError) and await count(db) == 1
+    assert isinstance(await fail_beside_a_kept_write(db, fails), ValueError)
+    assert await count(db) == 1
     assert await db.fetchval("SELECT COUNT(*) FROM sqlite_master WHERE name = 'scratch'") == 0
 
 
@@ -169,12 +177,7 @@ async def test_a_unit_that_wrote_through_a_returning_read_is_undone_too(db: Data
         await tx.fetchone("INSERT INTO notes VALUES ('doomed') RETURNING body")
         raise ValueError("boom")
 
-    results = await asyncio.gather(
-        db.write(lambda tx: tx.execute("INSERT INTO notes VALUES ('kept')")),
-        db.write(fails),
-        return_exceptions=True,
-    )
-    assert isinstance(results[1], ValueError)
+    assert isinstance(await fail_beside_a_kept_write(db, fails), ValueError)
     assert [r[0] for r in await db.fetchall("SELECT body FROM notes")] == ["kept"]
 
 
@@ -187,14 +190,10 @@ async def test_a_unit_that_fails_when_replayed_is_rolled_back_alone(db: Database
         if runs["flaky"] > 1:
             raise LookupError("gone on the second run")
 
-    async def fails(tx: Tx) -> None:
-        await tx.execute("INSERT INTO notes VALUES ('doomed')")
-        raise ValueError("boom")
-
     results = await asyncio.gather(
         db.write(lambda tx: tx.execute("INSERT INTO notes VALUES ('first')")),
         db.write(flaky),
-        db.write(fails),
+        db.write(fails_after_writing),
         db.write(lambda tx: tx.execute("INSERT INTO notes VALUES ('last')")),
         return_exceptions=True,
     )
