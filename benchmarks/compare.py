@@ -79,7 +79,7 @@ class Side:
 
     def close(self) -> None:
         assert self.process.stdin is not None
-        self.process.stdin.close()  # an empty line: the process closes its app and ends
+        self.process.stdin.close()  # end of input: the process closes its app and ends
         self.process.wait(timeout=60)
 
 
@@ -116,12 +116,12 @@ def compare(revision: str, rounds: int, size: str) -> dict[str, list[tuple[Turn,
         for number in range(rounds):
             for index, kind in enumerate(KINDS):
                 if (number + index) % 2 == 0:  # ABBA: alternate who goes first
-                    first = before.run(kind)
-                    second = after.run(kind)
+                    theirs = before.run(kind)
+                    ours = after.run(kind)
                 else:
-                    second = after.run(kind)
-                    first = before.run(kind)
-                results[kind].append((first, second))
+                    ours = after.run(kind)
+                    theirs = before.run(kind)
+                results[kind].append((theirs, ours))
             print(f"round {number + 1}: " + round_line(revision, results), flush=True)
     return results
 
