@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Sequence
 
 from bot.envelope import (
     ButtonPress,
     CommandInvocation,
+    Form,
     FormSubmission,
     Inbound,
     Message,
@@ -76,9 +76,11 @@ class Dispatcher:
 
 
 def _as_list(reply: Reply) -> list[Outgoing]:
-    if isinstance(reply, Sequence):
-        return list(reply)
-    return [reply]
+    # The concrete types, not `Sequence`: an ABC's isinstance goes through
+    # `ABCMeta.__instancecheck__` in Python, on every event.
+    if isinstance(reply, (Message, Form)):
+        return [reply]
+    return list(reply)
 
 
 def _describe(event: Inbound) -> str:

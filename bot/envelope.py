@@ -170,14 +170,19 @@ class Poster(Protocol):
         ...
 
 
-_INLINE_SPECIALS = re.compile(r"([\\`*_~|\[\]()<>@])")
-_LINE_START_SPECIALS = re.compile(r"^(\s*)([#>-])", flags=re.MULTILINE)
+# str.translate, not re.sub: a substitution with a template runs Python code
+# on every call (`re._subx`), ~8% of a vote's instructions under callgrind.
+_INLINE_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_~|[]()<>@"})
+# After the inline pass a line-start ">" is already "\>", so only # and - remain.
+_LINE_START_SPECIALS = re.compile(r"^(\s*)([#-])", flags=re.MULTILINE)
 
 
 def escape(text: str) -> str:
     """Make member-written text inert in the core's Markdown subset."""
-    text = _INLINE_SPECIALS.sub(r"\\\1", text)
-    return _LINE_START_SPECIALS.sub(r"\1\\\2", text)
+    text = text.translate(_INLINE_ESCAPES)
+    if "#" in text or "-" in text:
+        text = _LINE_START_SPECIALS.sub(r"\1\\\2", text)
+    return text
 
 
 def unescape(text: str) -> str:

@@ -15,11 +15,20 @@ AREA_PARAM = Param("area", "one of the 16 areas", kind="choice", choices=AREAS)
 DIFFICULTY_PARAM = Param("difficulty", "easy, medium or hard", kind="choice", choices=DIFFICULTIES)
 
 
+_FIELDS: dict[str, tuple[Question, tuple[Field, ...]]] = {}  # question id -> its fields
+
+
 def question_fields(question: Question) -> tuple[Field, ...]:
+    """Area, difficulty and tags; built once per question (a quiz answer shows them twice)."""
+    known = _FIELDS.get(question.id)
+    if known is not None and known[0] is question:  # not a question reloaded since
+        return known[1]
     fields = [Field("Area", question.area), Field("Difficulty", question.difficulty)]
     if question.tags:
         fields.append(Field("Tags", ", ".join(question.tags)))
-    return tuple(fields)
+    built = tuple(fields)
+    _FIELDS[question.id] = (question, built)
+    return built
 
 
 def key_points_text(question: Question) -> str:

@@ -120,16 +120,23 @@ class Post:
 _POST_COLUMNS = "id, channel_id, local_date, question_id, status, claimed_at, reveal_at, post_ref"
 
 
-def _post(row: Row) -> Post:
+def _post(row: Row, start: int = 0) -> Post:
+    """The post in `_POST_COLUMNS` from column `start` on.
+
+    By position: a Row looks a name up by comparing it with each column's.
+    """
+    id_, channel_id, local_date, question_id, status, claimed_at, reveal_at, post_ref = row[
+        start : start + 8
+    ]
     return Post(
-        id=row["id"],
-        channel_id=row["channel_id"],
-        local_date=row["local_date"],
-        question_id=row["question_id"],
-        status=row["status"],
-        claimed_at=from_db(row["claimed_at"]),
-        reveal_at=from_db(row["reveal_at"]),
-        post_ref=row["post_ref"],
+        id_,
+        channel_id,
+        local_date,
+        question_id,
+        status,
+        from_db(claimed_at),
+        from_db(reveal_at),
+        post_ref,
     )
 
 
@@ -210,24 +217,29 @@ class PostInZone:
 
 
 _POST_IN_ZONE = (
-    "SELECT p.id, p.channel_id, p.local_date, p.question_id, p.status, p.claimed_at, "
-    "p.reveal_at, p.post_ref, c.timezone FROM daily_posts p JOIN channels c ON c.id = p.channel_id "
+    f"SELECT {', '.join('p.' + c for c in _POST_COLUMNS.split(', '))}, c.timezone "
+    "FROM daily_posts p JOIN channels c ON c.id = p.channel_id "
+)
+_POST_IN_ZONE_BY_ID = _POST_IN_ZONE + "WHERE p.id = ?"
+_LATEST_POST_IN_ZONE = (
+    _POST_IN_ZONE + "WHERE c.platform = ? AND c.workspace = ? AND c.native_id = ? "
+    "AND c.configured = 1 AND p.status != 'skipped' ORDER BY p.local_date DESC LIMIT 1"
 )
 
 
+def _post_in_zone(row: Row) -> PostInZone:
+    return PostInZone(_post(row), row[8])
+
+
 async def post_in_zone(db: Database | Tx, post_id: int) -> PostInZone | None:
-    row = await db.fetchone(_POST_IN_ZONE + "WHERE p.id = ?", (post_id,))
-    return PostInZone(_post(row), row["timezone"]) if row else None
+    row = await db.fetchone(_POST_IN_ZONE_BY_ID, (post_id,))
+    return _post_in_zone(row) if row else None
 
 
 async def latest_post_in_channel(db: Database | Tx, ref: ChannelRef) -> PostInZone | None:
     """The newest (non-skipped) post of a configured channel."""
-    row = await db.fetchone(
-        _POST_IN_ZONE + "WHERE c.platform = ? AND c.workspace = ? AND c.native_id = ? "
-        "AND c.configured = 1 AND p.status != 'skipped' ORDER BY p.local_date DESC LIMIT 1",
-        (ref.platform, ref.workspace, ref.id),
-    )
-    return PostInZone(_post(row), row["timezone"]) if row else None
+    row = await db.fetchone(_LATEST_POST_IN_ZONE, (ref.platform, ref.workspace, ref.id))
+    return _post_in_zone(row) if row else None
 
 
 async def latest_post(db: Database | Tx, channel_id: int) -> Post | None:
@@ -349,7 +361,7 @@ class VoteTarget:
 
 
 _VOTE_TARGET = (
-    "SELECT a.id AS answer_id, a.member_id, COALESCE(NULLIF(m.display_name, ''), m.native_id), "
+    "SELECT a.id, a.member_id, COALESCE(NULLIF(m.display_name, ''), m.native_id), "
     f"{', '.join('p.' + c for c in _POST_COLUMNS.split(', '))} "
     "FROM answers a JOIN members m ON m.id = a.member_id "
     "JOIN daily_posts p ON p.id = a.post_id WHERE a.id = ?"
@@ -360,7 +372,7 @@ async def vote_target(db: Database | Tx, answer_id: int) -> VoteTarget | None:
     row = await db.fetchone(_VOTE_TARGET, (answer_id,))
     if row is None:
         return None
-    return VoteTarget(row["answer_id"], row["member_id"], row[2], _post(row))
+    return VoteTarget(row[0], row[1], row[2], _post(row, start=3))
 
 
 async def toggle_vote(tx: Tx, answer_id: int, voter_id: int, now: datetime) -> bool:

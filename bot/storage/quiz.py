@@ -6,7 +6,6 @@ functions taking `Reader` also accept the `Database` for plain reads.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -21,7 +20,7 @@ Reader = Database | Tx
 
 
 def _ids(text: str) -> tuple[str, ...]:
-    return tuple(part for part in text.split(",") if part)
+    return tuple(text.split(",")) if text else ()
 
 
 def _optional_time(text: str | None) -> datetime | None:
@@ -101,27 +100,36 @@ class Session(_Progress):
     status: str  # active, finished, ended, expired
     last_active_at: datetime
 
+    def moved_on(self, status: str, now: datetime) -> Session:
+        """One question further on (`dataclasses.replace` inspects the fields on every call)."""
+        return Session(
+            self.id,
+            self.member_id,
+            self.channel_id,
+            self.mode,
+            self.question_ids,
+            self.position + 1,
+            status,
+            now,
+        )
+
 
 _SESSION_COLUMNS = "id, member_id, channel_id, mode, question_ids, position, status, last_active_at"
 
 
 def _session(row: Row) -> Session:
+    # By position: a Row looks a name up by comparing it with each column's.
+    id_, member, channel, mode, question_ids, position, status, last_active_at = row
     return Session(
-        id=row["id"],
-        member_id=row["member_id"],
-        channel_id=row["channel_id"],
-        mode=row["mode"],
-        question_ids=_ids(row["question_ids"]),
-        position=row["position"],
-        status=row["status"],
-        last_active_at=from_db(row["last_active_at"]),
+        id_, member, channel, mode, _ids(question_ids), position, status, from_db(last_active_at)
     )
+
+
+_GET_SESSION = f"SELECT {_SESSION_COLUMNS} FROM quiz_sessions WHERE id = ?"
 
 
 async def get_session(db: Reader, session_id: int) -> Session | None:
-    row = await db.fetchone(
-        f"SELECT {_SESSION_COLUMNS} FROM quiz_sessions WHERE id = ?", (session_id,)
-    )
+    row = await db.fetchone(_GET_SESSION, (session_id,))
     return None if row is None else _session(row)
 
 
@@ -164,7 +172,7 @@ async def advance_session(tx: Tx, session: Session, now: datetime) -> Session:
         status, sql = session.status, _NEXT_QUESTION
     changed = await tx.execute_rowcount(sql, (to_db(now), session.id, session.position))
     assert changed == 1, (session.id, session.position)
-    return replace(session, position=session.position + 1, status=status, last_active_at=now)
+    return session.moved_on(status, now)
 
 
 _NEXT_QUESTION = (
