@@ -8,7 +8,7 @@ deliver a command as one line of text (Slack, the console) hand that line to
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -215,13 +215,12 @@ def action_id(verb: str, *parts: object) -> str:
     return encoded
 
 
-def action_ids(verb: str, *parts: object, last: Iterable[object]) -> list[str]:
+def action_ids(verb: str, *parts: object, last: Sequence[object]) -> list[str]:
     """Action ids that differ only in their last part, e.g. one per option of a question."""
-    prefix = action_id(verb, *parts)
-    encoded = [f"{prefix}:{item}" for item in last]
-    longest = max(encoded, key=len, default="")
-    if len(longest) > MAX_ACTION_ID:
-        raise ValueError(f"action id too long ({len(longest)}): {longest[:40]}...")
+    prefix = action_id(verb, *parts) + ":"
+    encoded = [prefix + str(item) for item in last]
+    for too_long in (e for e in encoded if len(e) > MAX_ACTION_ID):
+        raise ValueError(f"action id too long ({len(too_long)}): {too_long[:40]}...")
     return encoded
 
 

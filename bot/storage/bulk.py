@@ -11,16 +11,15 @@ each of its columns), and a 5-row batch ~9 us a row against ~18 us.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
-
-from bot.record import record
 
 # Largest first; 256 rows of 9 columns stay far below SQLite's 32,766 parameters.
 CHUNK_SIZES = (256, 128, 64, 32, 16, 8, 4, 2, 1)
 
 
-@record
+@dataclass(frozen=True, eq=False)  # one constant per table: compared and hashed by identity
 class BulkInsert:
     table: str
     columns: tuple[str, ...]

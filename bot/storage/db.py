@@ -116,19 +116,21 @@ class Tx(_Statements):
         self._sync = conn
         self._memo = memo
         self._batch = batch
-        self.learned: dict[Hashable, object] = {}
-        self.appends: dict[BulkInsert, list[Sequence[Any]]] = {}
-        self.wrote = False  # ran a statement through execute*: it may have changed something
+        # Ran a statement through execute*, learned or queued something: if
+        # the unit fails now, its batch is replayed without it.
+        self.wrote = False
 
     def recall(self, key: Hashable) -> object | None:
-        return self.learned.get(key, self._batch.learned.get(key, self._memo.get(key)))
+        learned = self._batch.learned
+        return learned[key] if learned and key in learned else self._memo.get(key)
 
     def learn(self, key: Hashable, value: object) -> None:
-        self.learned[key] = value
+        self.wrote = True
+        self._batch.learned[key] = value
 
     def forget(self, key: Hashable) -> None:
-        for known in (self.learned, self._batch.learned, self._memo):
-            known.pop(key, None)
+        self._batch.learned.pop(key, None)
+        self._memo.pop(key, None)
 
     def append_at_commit(self, insert: BulkInsert, row: Sequence[Any]) -> None:
         """Queue `row` for `insert`, written with the batch's other rows just before COMMIT.
@@ -137,7 +139,8 @@ class Tx(_Statements):
         (the points ledger): a batch's rows cost a few multi-row statements
         instead of one each. Rows keep the order they were queued in.
         """
-        self.appends.setdefault(insert, []).append(row)
+        self.wrote = True
+        self._batch.appends.setdefault(insert, []).append(row)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement that returns no rows; returns lastrowid (for INSERTs) or 0."""
@@ -165,17 +168,27 @@ class _Unit:
 
 
 class _Batch:
-    """Units of work sharing one transaction, and what they wait for at COMMIT."""
+    """Units of work sharing one transaction, and what they wait for at COMMIT.
+
+    Units write into it directly (a unit that fails after writing is undone by
+    a replay, which starts the batch afresh).
+    """
 
     def __init__(self) -> None:
         self.units: list[_Unit] = []
         self.appends: dict[BulkInsert, list[Sequence[Any]]] = {}
         self.learned: dict[Hashable, object] = {}
 
-    def add(self, tx: Tx, unit: _Unit) -> None:
-        for insert, rows in tx.appends.items():
+    def scratch(self) -> _Batch:
+        """A copy for one unit run in a savepoint: merged back by `take` if it succeeds."""
+        copy = _Batch()
+        copy.learned = dict(self.learned)
+        return copy
+
+    def take(self, scratch: _Batch, unit: _Unit) -> None:
+        for insert, rows in scratch.appends.items():
             self.appends.setdefault(insert, []).extend(rows)
-        self.learned.update(tx.learned)
+        self.learned = scratch.learned
         self.units.append(unit)
 
 
@@ -278,7 +291,7 @@ class Database(_Statements):
                     await self._replay(batch, error)
                 raise
             unit = _Unit(work, result)
-            batch.add(tx, unit)
+            batch.units.append(unit)
         done: T = await unit.committed
         return done
 
@@ -346,7 +359,8 @@ class Database(_Statements):
 
     async def _run_again(self, batch: _Batch, unit: _Unit) -> None:
         self._writer.execute("SAVEPOINT unit")
-        tx = Tx(self._writer, self.memo, batch)
+        scratch = batch.scratch()
+        tx = Tx(self._writer, self.memo, scratch)
         try:
             unit.result = await unit.work(tx)
             self._writer.execute("RELEASE unit")
@@ -356,7 +370,7 @@ class Database(_Statements):
             if not unit.committed.done():  # its caller may have been cancelled meanwhile
                 unit.committed.set_exception(error)
             return
-        batch.add(tx, unit)
+        batch.take(scratch, unit)
 
     def _fail(self, units: list[_Unit], error: BaseException) -> None:
         if self._writer.in_transaction:
