@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from benchmarks.instructions import handle_events
 from benchmarks.run import arrive_at_rate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,3 +98,16 @@ async def test_the_open_loop_times_every_call_and_reports_a_failed_one() -> None
     with pytest.raises(RuntimeError, match="the core failed this call"):
         await arrive_at_rate(calls, 1_000, samples)
     assert finished == [1, 2] and len(samples) == 3
+
+
+@pytest.mark.parametrize(
+    ("kind", "table", "before"),
+    [("votes", "votes", 0), ("answers", "answers", 10), ("quiz_answers", "quiz_answers", 0)],
+)
+async def test_the_instruction_count_runs_the_events_it_counts(
+    tmp_path: Path, kind: str, table: str, before: int
+) -> None:
+    """`benchmarks.instructions` counts under valgrind what this runs in-process (not here)."""
+    assert await handle_events(tmp_path, kind, events=5, members=10) == 5
+    with sqlite3.connect(tmp_path / "instructions.db") as db:
+        assert db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == before + 5
