@@ -27,11 +27,13 @@ IDLE_TIMEOUT = timedelta(minutes=10)
 
 def points_for(settings: Settings, difficulty: str) -> int:
     """Points for a correct first answer (`STUDYBOT_QUIZ_POINTS_EASY|MEDIUM|HARD`)."""
-    return {
-        "easy": settings.quiz_points_easy,
-        "medium": settings.quiz_points_medium,
-        "hard": settings.quiz_points_hard,
-    }[difficulty]
+    if difficulty == "easy":
+        return settings.quiz_points_easy
+    if difficulty == "medium":
+        return settings.quiz_points_medium
+    if difficulty == "hard":
+        return settings.quiz_points_hard
+    raise KeyError(difficulty)
 
 
 def review_retention(settings: Settings) -> float:

@@ -279,7 +279,9 @@ class Database(_Statements):
         caller cancelled after its unit finished may still see it committed,
         as with any cancellation that lands just after a COMMIT.
         """
-        async with self._write_lock:
+        lock = self._write_lock  # acquire/release, not `async with`: two calls fewer a unit
+        await lock.acquire()
+        try:
             batch = await self._open_batch() if self._batch is None else self._batch
             tx = Tx(self._writer, self.memo, batch)
             changes = self._writer.total_changes
@@ -292,6 +294,8 @@ class Database(_Statements):
                 raise
             unit = _Unit(work, result)
             batch.units.append(unit)
+        finally:
+            lock.release()
         done: T = await unit.committed
         return done
 

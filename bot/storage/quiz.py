@@ -7,7 +7,6 @@ functions taking `Reader` also accept the `Database` for plain reads.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from bot.bank import Question
 from bot.envelope import ChannelRef
@@ -223,17 +222,27 @@ class QuizAnswer:
     points: int = 0
 
     @classmethod
-    def of(cls, session: Session, question: Question, correct: bool, **extra: Any) -> QuizAnswer:
+    def of(
+        cls,
+        session: Session,
+        question: Question,
+        correct: bool,
+        choice: int | None = None,
+        rating: int | None = None,
+        points: int = 0,
+    ) -> QuizAnswer:
         """The answer to the session's current question."""
         return cls(
-            session_id=session.id,
-            position=session.position,
-            member_id=session.member_id,
-            question_id=question.id,
-            area=question.area,
-            difficulty=question.difficulty,
-            correct=correct,
-            **extra,
+            session.id,
+            session.position,
+            session.member_id,
+            question.id,
+            question.area,
+            question.difficulty,
+            correct,
+            choice,
+            rating,
+            points,
         )
 
 
