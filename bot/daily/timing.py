@@ -51,7 +51,6 @@ def next_post_instant(config: ChannelConfig, after: datetime) -> datetime | None
 
 
 @lru_cache(maxsize=1024)  # every answer to a post shows the same reveal time
-@lru_cache(maxsize=1024)  # every answer to a post shows the same reveal time
 def format_local(when: datetime, zone_name: str) -> str:
     local = when.astimezone(ZoneInfo(zone_name))
     return f"{local:%a %d %b %H:%M} ({zone_name})"
