@@ -55,6 +55,8 @@ async def handle_events(folder: Path, kind: str, events: int, members: int) -> i
         presses: dict[str, ButtonPress] = {}
         await new_quizzes(bot, names, presses)
         calls = _calls(bot, kind, names, votes, presses)[:events]
+        # In both processes alike, so that only the events differ (the benchmark
+        # freezes again before the events: by then a cheap, young collection).
         gc.collect()
         gc.freeze()
         if calls:
