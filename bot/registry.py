@@ -188,9 +188,13 @@ def _assign(command: Command, rest: str) -> dict[str, str]:
     for match in _TOKEN.finditer(rest):
         quoted, bare = match.groups()
         named = _NAMED.match(bare) if quoted is None else None
-        if named and any(p.name == named.group(1) for p in command.params):
-            raw[named.group(1)] = named.group(2)
-            positional = [p for p in positional if p.name != named.group(1)]
+        by_name = next((p for p in command.params if named and p.name == named.group(1)), None)
+        if named and by_name is not None:
+            if by_name.kind == "text":  # `text:` keeps everything after it too, verbatim
+                raw[by_name.name] = rest[match.start() + len(by_name.name) + 1 :].strip()
+                break
+            raw[by_name.name] = named.group(2)
+            positional = [p for p in positional if p is not by_name]
             continue
         if not positional:
             raise UserError(f"Too many arguments for `/{command.name}`. Usage: `{command.usage}`")

@@ -51,6 +51,7 @@ def test_free_text_is_kept_verbatim(registry: Registry) -> None:
 
 def test_free_text_may_be_named_or_left_out(registry: Registry) -> None:
     assert registry.parse("/answer text:short")[1] == {"text": "short"}
+    assert registry.parse("/answer text: a whole   answer")[1] == {"text": "a whole   answer"}
     assert registry.parse("/answer note: text:s are fine")[1] == {"text": "note: text:s are fine"}
     assert registry.parse("/answer")[1] == {}
 
