@@ -34,7 +34,7 @@ from pathlib import Path
 
 from adapters.console.memory import MemoryAdapter
 from benchmarks import run as bench
-from benchmarks.turns import new_quizzes, press
+from benchmarks.turns import prepare, press
 from bot import runtime
 from bot.envelope import ButtonPress, Outgoing
 from bot.storage import db as storage_db
@@ -49,11 +49,7 @@ async def handle_events(folder: Path, kind: str, events: int, members: int) -> i
     app, bot = await bench.new_app(folder, "instructions")
     try:
         names = [f"m{i}" for i in range(members)]
-        votes = await bench.revealed_answers_to_vote_on(app, bot, names)
-        await bot.command("admin", "/studybot setup time:09:00 timezone:UTC", "today", admin=True)
-        await bot.command("admin", "/studybot post-now", "today", admin=True)
-        presses: dict[str, ButtonPress] = {}
-        await new_quizzes(bot, names, presses)
+        votes, presses = await prepare(app, bot, names)
         calls = _calls(bot, kind, names, votes, presses)[:events]
         # In both processes alike, so that only the events differ (the benchmark
         # freezes again before the events: by then a cheap, young collection).

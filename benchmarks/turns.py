@@ -49,6 +49,19 @@ async def new_quizzes(
         presses[member] = next_press(bot, member, replies)
 
 
+async def prepare(
+    app: Studybot, bot: MemoryAdapter, members: list[str]
+) -> tuple[list[ButtonPress], dict[str, ButtonPress]]:
+    """Each member's vote to press (on revealed answers in #general), and the first option
+    of a quiz of their own (in #today, where a question is posted and takes answers)."""
+    votes = await bench.revealed_answers_to_vote_on(app, bot, members)
+    await bot.command("admin", "/studybot setup time:09:00 timezone:UTC", "today", admin=True)
+    await bot.command("admin", "/studybot post-now", "today", admin=True)
+    presses: dict[str, ButtonPress] = {}
+    await new_quizzes(bot, members, presses)
+    return votes, presses
+
+
 async def press(app: Studybot, event: ButtonPress, into: list[Outgoing]) -> None:
     into.extend(await app.handle(event))
 
@@ -57,11 +70,7 @@ async def serve(folder: Path) -> None:
     size = bench.SIZES[sys.argv[1]]
     app, bot = await bench.new_app(folder, "compare")
     members = [f"m{i}" for i in range(size["members"])]
-    votes = await bench.revealed_answers_to_vote_on(app, bot, members)
-    await bot.command("admin", "/studybot setup time:09:00 timezone:UTC", "today", admin=True)
-    await bot.command("admin", "/studybot post-now", "today", admin=True)
-    presses: dict[str, ButtonPress] = {}
-    await new_quizzes(bot, members, presses)
+    votes, presses = await prepare(app, bot, members)
     print("ready", flush=True)
     loop = asyncio.get_running_loop()
     answered = turn = 0

@@ -118,6 +118,8 @@ class Post:
 
 
 _POST_COLUMNS = "id, channel_id, local_date, question_id, status, claimed_at, reveal_at, post_ref"
+# The same, qualified for queries that join daily_posts as `p`.
+_POST_COLUMNS_OF_P = ", ".join("p." + column for column in _POST_COLUMNS.split(", "))
 
 
 def _post(row: Row, start: int = 0) -> Post:
@@ -217,7 +219,7 @@ class PostInZone:
 
 
 _POST_IN_ZONE = (
-    f"SELECT {', '.join('p.' + c for c in _POST_COLUMNS.split(', '))}, c.timezone "
+    f"SELECT {_POST_COLUMNS_OF_P}, c.timezone "
     "FROM daily_posts p JOIN channels c ON c.id = p.channel_id "
 )
 _POST_IN_ZONE_BY_ID = _POST_IN_ZONE + "WHERE p.id = ?"
@@ -362,7 +364,7 @@ class VoteTarget:
 
 _VOTE_TARGET = (
     "SELECT a.id, a.member_id, COALESCE(NULLIF(m.display_name, ''), m.native_id), "
-    f"{', '.join('p.' + c for c in _POST_COLUMNS.split(', '))} "
+    f"{_POST_COLUMNS_OF_P} "
     "FROM answers a JOIN members m ON m.id = a.member_id "
     "JOIN daily_posts p ON p.id = a.post_id WHERE a.id = ?"
 )
