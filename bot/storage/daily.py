@@ -342,16 +342,30 @@ async def save_answer(
     tx: Tx, post_id: int, member_id: int, body: str, now: datetime
 ) -> bool | None:
     """Insert or edit while the post takes answers: True for a first answer, False for an
-    edit, None when answering is closed. One statement, so no race with the reveal."""
-    row = await tx.fetchone(
-        "INSERT INTO answers (post_id, member_id, body, created_at, updated_at) "
-        "SELECT ?, ?, ?, ?, ? WHERE EXISTS "
-        "(SELECT 1 FROM daily_posts WHERE id = ? AND status = 'posted') "
-        "ON CONFLICT (post_id, member_id) DO UPDATE SET body = excluded.body, "
-        "updated_at = excluded.updated_at, edits = edits + 1 RETURNING edits = 0",
-        (post_id, member_id, body, to_db(now), to_db(now), post_id),
-    )
-    return None if row is None else bool(row[0])
+    edit, None when answering is closed. Both statements check the post in the same
+    transaction as the write, so the reveal cannot slip in between.
+
+    Two plain statements rather than one upsert with RETURNING: SQLite gathers
+    RETURNING rows in a temporary b-tree, ~5 us a statement (see _ADD_VOTE).
+    """
+    stamp = to_db(now)
+    if await tx.execute_rowcount(_ADD_ANSWER, (post_id, member_id, body, stamp, stamp, post_id)):
+        return True
+    edited = await tx.execute_rowcount(_EDIT_ANSWER, (body, stamp, post_id, member_id, post_id))
+    return False if edited else None
+
+
+# A first answer, the usual case, is one statement; an edit, or a post that
+# no longer takes answers, two.
+_WHILE_POSTED = "EXISTS (SELECT 1 FROM daily_posts WHERE id = ? AND status = 'posted')"
+_ADD_ANSWER = (
+    "INSERT INTO answers (post_id, member_id, body, created_at, updated_at) "
+    f"SELECT ?, ?, ?, ?, ? WHERE {_WHILE_POSTED} ON CONFLICT (post_id, member_id) DO NOTHING"
+)
+_EDIT_ANSWER = (
+    "UPDATE answers SET body = ?, updated_at = ?, edits = edits + 1 "
+    f"WHERE post_id = ? AND member_id = ? AND {_WHILE_POSTED}"
+)
 
 
 @record
@@ -377,17 +391,20 @@ async def vote_target(db: Database | Tx, answer_id: int) -> VoteTarget | None:
     return VoteTarget(row[0], row[1], row[2], _post(row, start=3))
 
 
+# The row count says whether the vote was new: with RETURNING, SQLite would
+# gather the returned rows in a temporary b-tree, ~5 us a statement (8.6 against
+# 3.4 us for this insert alone).
+_ADD_VOTE = (
+    "INSERT INTO votes (answer_id, voter_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+)
+
+
 async def toggle_vote(tx: Tx, answer_id: int, voter_id: int, now: datetime) -> bool:
     """Add the vote, or withdraw it if it exists; True when the vote now stands.
 
     Insert first: a new vote, the usual case, is then one statement.
     """
-    added = await tx.fetchone(
-        "INSERT INTO votes (answer_id, voter_id, created_at) VALUES (?, ?, ?) "
-        "ON CONFLICT DO NOTHING RETURNING 1",
-        (answer_id, voter_id, to_db(now)),
-    )
-    if added:
+    if await tx.execute_rowcount(_ADD_VOTE, (answer_id, voter_id, to_db(now))):
         return True
     await tx.execute(
         "DELETE FROM votes WHERE answer_id = ? AND voter_id = ?", (answer_id, voter_id)

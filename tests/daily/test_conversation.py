@@ -138,6 +138,19 @@ async def test_answering_after_the_reveal_is_closed(
     assert "Answering is closed" in reply_text(replies)
 
 
+async def test_an_answer_cannot_be_edited_after_the_reveal(
+    testbot: MemoryAdapter, clock: FakeClock
+) -> None:
+    await started(testbot, clock)
+    await testbot.command("alice", "/answer before the reveal")
+    await testbot.command("alice", "/answer a second thought")
+    await reveal_now(testbot)
+    await testbot.command("alice", "/answer too late")
+    assert "Answering is closed" in testbot.last("alice").text
+    row = await testbot.app.db.fetchone("SELECT body, edits FROM answers")
+    assert row is not None and tuple(row) == ("a second thought", 1)
+
+
 async def answered_and_revealed(testbot: MemoryAdapter, clock: FakeClock) -> None:
     await started(testbot, clock)
     await testbot.command("alice", "/answer alice's take")
