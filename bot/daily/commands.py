@@ -269,14 +269,14 @@ class Daily:
 
     async def open_answer_form(self, ctx: Context, parts: list[str]) -> Form:
         found = await self.post(parts)
-        if found.post.status != "posted":
+        if found.status != "posted":
             raise Conflict(CLOSED)
-        question = self.app.bank.get(found.post.question_id)
+        question = self.app.bank.get(found.question_id)
         mine = await self.member(ctx)
-        current = await store.answer_of(self.app.db, found.post.id, mine) or ""
+        current = await store.answer_of(self.app.db, found.id, mine) or ""
         title = "Edit your answer" if current else "Your answer"
         prompt = question.prompt if question else ""
-        return answer_form(action_id("daily-answer", found.post.id), title, prompt, current)
+        return answer_form(action_id("daily-answer", found.id), title, prompt, current)
 
     async def submit_answer_form(
         self, ctx: Context, parts: list[str], values: Mapping[str, str]
@@ -328,27 +328,26 @@ class Daily:
             found = await find(tx)
             if found is None:
                 raise NotFound(missing)
-            post = found.post
             who, zone = await member_row(tx, ctx.user, now)
-            first = await store.save_answer(tx, post.id, who, body, now)
+            first = await store.save_answer(tx, found.id, who, body, now)
             if first is None:
                 raise Conflict(CLOSED)
             if first:
-                question = self.app.bank.get(post.question_id)
+                question = self.app.bank.get(found.question_id)
                 await ledger.add_points(
                     tx,
                     who,
-                    post.channel_id,
+                    found.channel_id,
                     "answer",
                     self.app.settings.points_answer,
                     now,
                     area=question.area if question else None,
-                    ref=f"post:{post.id}",
+                    ref=f"post:{found.id}",
                 )
             return found, first, zone
 
         found, first, zone = await self.app.db.write(save)
-        reveal = format_local(found.post.reveal_at, zone or found.timezone)
+        reveal = format_local(found.reveal_at, zone or found.timezone)
         verb = "Saved your answer" if first else "Updated your answer"
         return Message(
             text=f"{verb}. It stays hidden until the reveal, {reveal}; you can edit it until then."
@@ -369,11 +368,11 @@ class Daily:
             target = await store.vote_target(tx, answer_id)
             if target is None:
                 raise NotFound("That answer no longer exists.")
-            if target.post.status == "closed":
+            if target.status == "closed":
                 raise Conflict("Voting on this question closed when the next question was posted.")
-            if target.post.status != "revealed":
+            if target.status != "revealed":
                 raise Conflict("Voting opens when the answers are revealed.")
-            question = self.app.bank.get(target.post.question_id)
+            question = self.app.bank.get(target.question_id)
             voter = await member_id(tx, ctx.user, now)
             if voter == target.author_id:
                 raise UserError("You can't vote for your own answer. Vote for someone else's!")
@@ -382,7 +381,7 @@ class Daily:
             await ledger.add_points(
                 tx,
                 target.author_id,
-                target.post.channel_id,
+                target.channel_id,
                 "upvote" if stands else "upvote_withdrawn",
                 points if stands else -points,
                 now,
