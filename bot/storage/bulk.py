@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 # Largest first; 256 rows of 9 columns stay far below SQLite's 32,766 parameters.
@@ -30,7 +31,7 @@ class BulkInsert:
         while start < len(rows):
             size = next(s for s in CHUNK_SIZES if s <= len(rows) - start)
             chunk = rows[start : start + size]
-            yield _values_sql(self, size), [value for row in chunk for value in row]
+            yield _values_sql(self, size), list(chain.from_iterable(chunk))
             start += size
 
 
