@@ -347,8 +347,9 @@ async def save_answer(
     edit, None when answering is closed. Both statements check the post in the same
     transaction as the write, so the reveal cannot slip in between.
 
-    Two plain statements rather than one upsert with RETURNING: SQLite gathers
-    RETURNING rows in a temporary b-tree, ~5 us a statement (see _ADD_VOTE).
+    Plain statements, told apart by their row counts, rather than one upsert
+    with RETURNING: SQLite gathers RETURNING rows in a temporary b-tree, ~5 us
+    a statement (see _ADD_VOTE).
     """
     stamp = to_db(now)
     if await tx.execute_rowcount(_ADD_ANSWER, (post_id, member_id, body, stamp, stamp, post_id)):
