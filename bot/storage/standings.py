@@ -65,7 +65,8 @@ REBUILD_AFTER_ROWS = 50_000
 MERGE_AT_MOST_ROWS = 20_000
 
 # What ranks the standings: the index a top list reads, and the triggers that
-# keep the rank counts. A rebuild drops them and makes them again at the end.
+# keep the rank counts (table names in trigger bodies are the trigger's own
+# schema's). A rebuild drops them and makes them again at the end.
 _RANKING = (
     "CREATE INDEX {s}.standings_by_rank ON standings "
     "(channel_id, period, area, points DESC, first_id)",
@@ -90,7 +91,7 @@ _DROP_RANKING = (
     "DROP TRIGGER {st}.standings_counted",
     "DROP TRIGGER {st}.standings_recounted",
 )
-# Statements for the schema named {s}; table names in trigger bodies are the trigger's own.
+# Statements for the schema named {s}.
 _SCHEMA = (
     # Running totals per channel, period ('all', 'w2026-01-05', 'm2026-01') and
     # area ('' for every area): a leaderboard reads a few index pages.
