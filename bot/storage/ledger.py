@@ -86,7 +86,11 @@ class Window:
         return {"channel": self.channel_id, "period": self.period, "area": self.area or ""}
 
 
-_IN_WINDOW = "s.channel_id = :channel AND s.period = :period AND s.area = :area"
+# The window's id in the standings: NULL, so no standings, before its first fold.
+_WINDOW_ID = (
+    "(SELECT id FROM st.windows WHERE channel_id = :channel AND period = :period AND area = :area)"
+)
+_IN_WINDOW = f"s.window_id = {_WINDOW_ID}"
 # The ledger rows the follower has not folded into the standings yet, per member
 # of the window: a reader adds them itself, so it never waits for a fold. They are
 # the newest rows: NOT INDEXED keeps SQLite to that range of ids (it would rather
@@ -125,8 +129,7 @@ _STANDING_OF = (
     f"WHERE {_IN_WINDOW} AND s.member_id = :member), 0) "
     "+ COALESCE((SELECT points FROM unfolded WHERE member_id = :member), 0) AS points) "
     "SELECT mine.points, 1 + (SELECT COALESCE(SUM(c.members), 0) FROM st.standing_counts c "
-    "WHERE c.channel_id = :channel AND c.period = :period AND c.area = :area "
-    "AND c.points > mine.points) "
+    f"WHERE c.window_id = {_WINDOW_ID} AND c.points > mine.points) "
     "+ (SELECT COUNT(*) FROM moved WHERE member_id != :member AND total > mine.points) "
     "- (SELECT COUNT(*) FROM moved WHERE folded > mine.points) FROM mine"
 )

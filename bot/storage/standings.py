@@ -42,7 +42,7 @@ from bot.storage.bulk import BulkInsert
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4  # 3: folds are set-based (no feed view and trigger); 4: member-first key
+SCHEMA_VERSION = 5  # 3: set-based folds (no feed view, trigger); 4: member first; 5: window ids
 BUSY_TIMEOUT_MS = 5_000
 # Between folds, unless a reader is waiting: more rows per fold, fewer
 # transactions (a fold per commit cost ~3x the SQLite time per row).
@@ -68,22 +68,20 @@ MERGE_AT_MOST_ROWS = 20_000
 # keep the rank counts (table names in trigger bodies are the trigger's own
 # schema's). A rebuild drops them and makes them again at the end.
 _RANKING = (
-    "CREATE INDEX {s}.standings_by_rank ON standings "
-    "(channel_id, period, area, points DESC, first_id)",
+    "CREATE INDEX {s}.standings_by_rank ON standings (window_id, points DESC, first_id)",
     """CREATE TRIGGER {s}.standings_counted AFTER INSERT ON standings
     BEGIN
-        INSERT INTO standing_counts (channel_id, period, area, points, members)
-        VALUES (NEW.channel_id, NEW.period, NEW.area, NEW.points, 1)
-        ON CONFLICT (channel_id, period, area, points) DO UPDATE SET members = members + 1;
+        INSERT INTO standing_counts (window_id, points, members)
+        VALUES (NEW.window_id, NEW.points, 1)
+        ON CONFLICT (window_id, points) DO UPDATE SET members = members + 1;
     END""",
     """CREATE TRIGGER {s}.standings_recounted AFTER UPDATE OF points ON standings
     BEGIN
         UPDATE standing_counts SET members = members - 1
-        WHERE channel_id = OLD.channel_id AND period = OLD.period AND area = OLD.area
-        AND points = OLD.points;
-        INSERT INTO standing_counts (channel_id, period, area, points, members)
-        VALUES (NEW.channel_id, NEW.period, NEW.area, NEW.points, 1)
-        ON CONFLICT (channel_id, period, area, points) DO UPDATE SET members = members + 1;
+        WHERE window_id = OLD.window_id AND points = OLD.points;
+        INSERT INTO standing_counts (window_id, points, members)
+        VALUES (NEW.window_id, NEW.points, 1)
+        ON CONFLICT (window_id, points) DO UPDATE SET members = members + 1;
     END""",
 )
 _DROP_RANKING = (
@@ -93,29 +91,32 @@ _DROP_RANKING = (
 )
 # Statements for the schema named {s}.
 _SCHEMA = (
-    # Running totals per channel, period ('all', 'w2026-01-05', 'm2026-01') and
-    # area ('' for every area): a leaderboard reads a few index pages.
-    """CREATE TABLE {s}.standings (
+    # A leaderboard's window: a channel, a period ('all', 'w2026-01-05',
+    # 'm2026-01') and an area ('' for every area). The standings, their counts
+    # and the rank index are keyed by its id: a b-tree step then compares one
+    # integer, not two texts (a fold: 275,000 -> 178,000 instructions a row).
+    """CREATE TABLE {s}.windows (
+        id          INTEGER PRIMARY KEY,
         channel_id  INTEGER NOT NULL,
         period      TEXT NOT NULL,
         area        TEXT NOT NULL,
+        UNIQUE (channel_id, period, area)
+    )""",
+    # Running totals per member and window: a leaderboard reads a few index pages.
+    """CREATE TABLE {s}.standings (
         member_id   INTEGER NOT NULL,
+        window_id   INTEGER NOT NULL,
         points      INTEGER NOT NULL,
         first_id    INTEGER NOT NULL,  -- ties go to whoever scored first
-        -- Member first: a lookup by the whole key then compares an integer at
-        -- almost every step, not the window's text (a fold: 329,000 -> 275,000
-        -- instructions a ledger row, in 2,000-row folds).
-        PRIMARY KEY (member_id, channel_id, period, area)
+        PRIMARY KEY (member_id, window_id)
     ) WITHOUT ROWID""",
     # How many members stand at each total: a rank is 1 + the members above,
     # a sum over the distinct totals (hundreds) rather than over the members.
     """CREATE TABLE {s}.standing_counts (
-        channel_id  INTEGER NOT NULL,
-        period      TEXT NOT NULL,
-        area        TEXT NOT NULL,
+        window_id   INTEGER NOT NULL,
         points      INTEGER NOT NULL,
         members     INTEGER NOT NULL,
-        PRIMARY KEY (channel_id, period, area, points)
+        PRIMARY KEY (window_id, points)
     ) WITHOUT ROWID""",
     # The last ledger id folded in, and what that row looked like: standings
     # kept beside a database restored from an older backup are rebuilt.
@@ -152,6 +153,25 @@ _ADVANCE_THROUGH = (
     f"mark = (SELECT {_ROW_MARK} FROM {{src}}.ledger ORDER BY id DESC LIMIT 1) "
     "RETURNING through"
 )
+# The windows a ledger row `l` counts in: a period (all time, its week, its
+# month) and an area (every area, its own), each where the row has one.
+_PERIODS = (("'all'", "true"), ("l.week", "l.week != ''"), ("l.month", "l.month != ''"))
+_AREAS = (("''", "true"), ("COALESCE(l.area, '')", "COALESCE(l.area, '') != ''"))
+_WINDOWS_OF_L = [
+    (period, area, f"{has_period} AND {has_area}")
+    for period, has_period in _PERIODS
+    for area, has_area in _AREAS
+]
+# Names the windows that the ledger rows past ?1 count in and the standings lack.
+_NEW_WINDOWS = (
+    "WITH new AS (SELECT DISTINCT channel_id, week, month, area FROM {src}.ledger "
+    "WHERE id > ?1 AND channel_id IS NOT NULL) "
+    "INSERT OR IGNORE INTO {st}.windows (channel_id, period, area) "
+    + " UNION ".join(
+        f"SELECT l.channel_id, {period}, {area} FROM new l WHERE {has}"
+        for period, area, has in _WINDOWS_OF_L
+    )
+)
 # Folds the ledger rows past ?1 in: each row's points in every window it counts
 # in (one SELECT per kind of window), summed per member and window first, so a
 # standing moves once per fold, in the standings' key order; the rank counts
@@ -159,31 +179,31 @@ _ADVANCE_THROUGH = (
 # ledger row: in plain SQLite, 10,000-row folds into 100,000 members'
 # standings cost 75-95 us a row that way and 55-67 us this way; in the bot,
 # 12,300-15,800 rows/s became 13,500-17,500 (two runs each).
-_PERIODS = (("'all'", "true"), ("week", "week != ''"), ("month", "month != ''"))
-_AREAS = (("''", "true"), ("area", "COALESCE(area, '') != ''"))
 _FOLD = (
-    "INSERT INTO {st}.standings (channel_id, period, area, member_id, points, first_id) "
-    "SELECT channel_id, period, area, member_id, SUM(points), MIN(id) FROM ("
+    "INSERT INTO {st}.standings (member_id, window_id, points, first_id) "
+    "SELECT member_id, window_id, SUM(points), MIN(id) FROM ("
     + " UNION ALL ".join(
-        f"SELECT id, member_id, channel_id, points, {period} AS period, {area} AS area "
-        f"FROM {{src}}.ledger WHERE id > ?1 AND channel_id IS NOT NULL "
-        f"AND {has_period} AND {has_area}"
-        for period, has_period in _PERIODS
-        for area, has_area in _AREAS
+        "SELECT l.id, l.member_id, w.id AS window_id, l.points FROM {src}.ledger l "
+        "JOIN {st}.windows w ON w.channel_id = l.channel_id "
+        f"AND w.period = {period} AND w.area = {area} "
+        f"WHERE l.id > ?1 AND l.channel_id IS NOT NULL AND {has}"
+        for period, area, has in _WINDOWS_OF_L
     )
-    + ") GROUP BY member_id, channel_id, period, area "
-    "ON CONFLICT (member_id, channel_id, period, area) "
-    "DO UPDATE SET points = points + excluded.points"
+    + ") GROUP BY member_id, window_id "
+    "ON CONFLICT (member_id, window_id) DO UPDATE SET points = points + excluded.points"
 )
 # A rebuild empties the standings and folds the whole ledger in, as a bulk load:
 # without the ranking (index and counting triggers), then the counts in one
 # pass and the index built once. A 200,000-row ledger into 100,000 members'
 # standings: 6.7 s of CPU, against 9.2-9.8 s with the ranking kept up row by row.
-_EMPTY = ("DELETE FROM {st}.standings", "DELETE FROM {st}.standing_counts")
+_EMPTY = (
+    "DELETE FROM {st}.standings",
+    "DELETE FROM {st}.standing_counts",
+    "DELETE FROM {st}.windows",
+)
 _COUNT_ALL = (
-    "INSERT INTO {st}.standing_counts (channel_id, period, area, points, members) "
-    "SELECT channel_id, period, area, points, COUNT(*) FROM {st}.standings "
-    "GROUP BY channel_id, period, area, points"
+    "INSERT INTO {st}.standing_counts (window_id, points, members) "
+    "SELECT window_id, points, COUNT(*) FROM {st}.standings GROUP BY window_id, points"
 )
 
 
@@ -341,7 +361,7 @@ class Standings:
             if through == 0 or not same_ledger or _far_behind(newest - through, newest):
                 self._rebuild()
             else:
-                conn.execute(_FOLD.format(**sql), (through,))
+                self._fold_past(through)
             high = conn.execute(_ADVANCE_THROUGH.format(**sql)).fetchone()[0]
             conn.execute("COMMIT")
         except BaseException:
@@ -350,12 +370,17 @@ class Standings:
             raise
         return int(high)
 
+    def _fold_past(self, through: int) -> None:
+        """The ledger rows past `through` added to the standings (and their windows named)."""
+        for statement in (_NEW_WINDOWS, _FOLD):
+            self._conn.execute(statement.format(**self._sql), (through,))
+
     def _rebuild(self) -> None:
         """Inside `_fold`'s transaction: the standings made afresh from the whole ledger."""
         sql = self._sql
         for statement in (*_DROP_RANKING, *_EMPTY):
             self._conn.execute(statement.format(**sql))
-        self._conn.execute(_FOLD.format(**sql), (0,))
+        self._fold_past(0)
         self._conn.execute(_COUNT_ALL.format(**sql))
         for statement in _RANKING:
             self._conn.execute(statement.format(s=sql["st"]))

@@ -72,9 +72,14 @@ async def add_random_points(db: Database, rng: random.Random, count: int) -> Non
 
 async def tables(db: Database) -> Tables:
     await db.standings.current()
-    standings = await db.fetchall("SELECT * FROM st.standings ORDER BY 1, 2, 3, 4")
+    standings = await db.fetchall(
+        "SELECT w.channel_id, w.period, w.area, s.member_id, s.points, s.first_id "
+        "FROM st.standings s JOIN st.windows w ON w.id = s.window_id ORDER BY 1, 2, 3, 4"
+    )
     counts = await db.fetchall(
-        "SELECT * FROM st.standing_counts WHERE members > 0 ORDER BY 1, 2, 3, 4"
+        "SELECT w.channel_id, w.period, w.area, c.points, c.members "
+        "FROM st.standing_counts c JOIN st.windows w ON w.id = c.window_id "
+        "WHERE c.members > 0 ORDER BY 1, 2, 3, 4"
     )
     return [tuple(r) for r in standings], [tuple(r) for r in counts]
 
