@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from itertools import islice
 from secrets import token_hex
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,11 @@ class Claim:
 
 STALE_CLAIM = timedelta(minutes=5)  # a claim this old without a post: its sender died
 FAN_OUT = 64  # channels in flight at once during a tick
+# Due posts are claimed this many at a time, each lot delivered while the next
+# is claimed: the first posts go out at once instead of after every channel's
+# claim (5,000 channels: ~0.25 s before the first post, ~9% of the whole tick
+# at 1,000 posts/s).
+CLAIM_LOT = 250
 
 
 class Cycle:
@@ -57,21 +63,39 @@ class Cycle:
         await self.reveal_due(now)
         await self.retry_stale_claims(now)
         channels = await store.active_channels(self.app.db)
-        due = [(c, day) for c in channels for day in due_post_dates(c, now, self.grace)]
+        due = ((c, day) for c in channels for day in due_post_dates(c, now, self.grace))
         await self.post_all(due, now, forced=False)
-        await _bounded(FAN_OUT, [self.weekly_leaderboard_due(c, now) for c in channels])
+        boards = [(c, day) for c in channels if (day := self.leaderboard_day(c, now))]
+        delivering = _Bounded(FAN_OUT)
+        for config, day in boards:
+            delivering.start(self.post_leaderboard(config, day, now))
+        await delivering.finished()
 
     async def post_all(
-        self, due: list[tuple[ChannelConfig, date]], now: datetime, forced: bool
+        self, due: Iterable[tuple[ChannelConfig, date]], now: datetime, forced: bool
     ) -> list[Claim]:
-        """Claim every due (channel, day) in one transaction, then deliver them side by side."""
-        if not due:
-            return []
-        claims = await self.app.db.write(lambda tx: self._claim_all(tx, due, now, forced))
-        open_posts = await store.open_posts_of(self.app.db, [c.config.id for c in claims])
-        # Channels are independent: while one waits on the platform's rate limit,
-        # others are delivered and recorded.
-        await _bounded(FAN_OUT, [self.deliver(c, open_posts[c.config.id], now) for c in claims])
+        """Claim the due posts a lot at a time, delivering each lot while the next is claimed.
+
+        Channels are independent: while one waits on the platform's rate limit,
+        others are delivered and recorded.
+        """
+        claims: list[Claim] = []
+        delivering = _Bounded(FAN_OUT)
+        try:
+            lots = iter(due)
+            while lot := list(islice(lots, CLAIM_LOT)):
+                won = await self.app.db.write(lambda tx: self._claim_all(tx, lot, now, forced))
+                open_posts = await store.open_posts_of(self.app.db, [c.config.id for c in won])
+                for claim in won:
+                    delivering.start(self.deliver(claim, open_posts[claim.config.id], now))
+                claims += won
+        except Exception:
+            await delivering.finished()  # the lots already claimed still go out
+            raise
+        except BaseException:  # cancelled: their claims are sent once stale, if within grace
+            delivering.cancel()
+            raise
+        await delivering.finished()
         return claims
 
     # -- posting ----------------------------------------------------------
@@ -204,15 +228,17 @@ class Cycle:
                 )
 
     # -- weekly leaderboard ------------------------------------------------
-    async def weekly_leaderboard_due(self, config: ChannelConfig, now: datetime) -> None:
+    def leaderboard_day(self, config: ChannelConfig, now: datetime) -> date | None:
+        """The local day whose weekly leaderboard is due now, if one is."""
         if not config.weekly_leaderboard:
-            return
+            return None
         day = local_date(config, now)
         if WEEKDAYS[day.weekday()] != config.leaderboard_day:
-            return
+            return None
         instant = post_instant(config, day)
-        if not instant <= now < instant + self.grace:
-            return
+        return day if instant <= now < instant + self.grace else None
+
+    async def post_leaderboard(self, config: ChannelConfig, day: date, now: datetime) -> None:
         if not await self.app.db.write(
             lambda tx: store.claim_leaderboard_post(tx, config.id, day, now)
         ):
@@ -234,15 +260,26 @@ class Cycle:
         return post_id
 
 
-async def _bounded(limit: int, jobs: list[Coroutine[Any, Any, None]]) -> None:
-    """Run the jobs with at most `limit` in flight; one failing never stops the rest."""
-    gate = asyncio.Semaphore(limit)
+class _Bounded:
+    """Jobs run side by side, at most `limit` at a time; one failing never stops the rest."""
 
-    async def run(job: Coroutine[Any, Any, None]) -> None:
-        async with gate:
+    def __init__(self, limit: int) -> None:
+        self._gate = asyncio.Semaphore(limit)
+        self._running: list[asyncio.Task[None]] = []
+
+    def start(self, job: Coroutine[Any, Any, None]) -> None:
+        self._running.append(asyncio.ensure_future(self._run(job)))
+
+    async def finished(self) -> None:
+        await asyncio.gather(*self._running)
+
+    def cancel(self) -> None:
+        for task in self._running:
+            task.cancel()
+
+    async def _run(self, job: Coroutine[Any, Any, None]) -> None:
+        async with self._gate:
             try:
                 await job
             except Exception:
                 log.exception("a channel's due work failed")
-
-    await asyncio.gather(*(run(job) for job in jobs))

@@ -94,7 +94,7 @@ _SCHEMA = (
     # A leaderboard's window: a channel, a period ('all', 'w2026-01-05',
     # 'm2026-01') and an area ('' for every area). The standings, their counts
     # and the rank index are keyed by its id: a b-tree step then compares one
-    # integer, not two texts (a fold: 275,000 -> 178,000 instructions a row).
+    # integer, not two texts (a fold: 275,000 -> 179,000 instructions a row).
     """CREATE TABLE {s}.windows (
         id          INTEGER PRIMARY KEY,
         channel_id  INTEGER NOT NULL,
@@ -103,6 +103,7 @@ _SCHEMA = (
         UNIQUE (channel_id, period, area)
     )""",
     # Running totals per member and window: a leaderboard reads a few index pages.
+    # Keyed member first, as a fold's sums come (window first: 191,000 a row).
     """CREATE TABLE {s}.standings (
         member_id   INTEGER NOT NULL,
         window_id   INTEGER NOT NULL,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import random
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from apscheduler.triggers.date import DateTrigger
@@ -13,6 +15,7 @@ from apscheduler.triggers.date import DateTrigger
 from adapters.console.memory import MemoryAdapter
 from bot.app import Studybot
 from bot.clock import FakeClock
+from bot.daily import cycle
 from bot.daily.config import ChannelConfig
 from bot.scheduler import Scheduler, channel_trigger
 from bot.settings import Settings
@@ -259,3 +262,60 @@ async def test_only_post_days_get_a_post(testbot: MemoryAdapter, clock: FakeCloc
     assert posts(testbot) == []
     await tick_at(testbot, clock, utc(2026, 1, 12, 9, 0))  # Monday
     assert len(posts(testbot)) == 1
+
+
+async def test_a_tick_posts_while_later_channels_are_still_being_claimed(
+    testbot: MemoryAdapter, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    channels = [f"c{i}" for i in range(5)]
+    for channel in channels:
+        await configure(testbot, channel)
+    monkeypatch.setattr(cycle, "CLAIM_LOT", 2)
+    steps = record_steps(testbot, monkeypatch)
+    await tick_at(testbot, clock, utc(2026, 1, 6, 9, 0))
+    assert steps.count("claim") == 3  # lots of 2, 2 and 1
+    assert steps.index("post") < len(steps) - 1 - steps[::-1].index("claim")
+    assert [len(posts(testbot, channel)) for channel in channels] == [1] * 5
+
+
+async def test_a_lot_that_cannot_be_claimed_leaves_the_earlier_lots_posted(
+    testbot: MemoryAdapter, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    channels = [f"c{i}" for i in range(4)]
+    for channel in channels:
+        await configure(testbot, channel)
+    monkeypatch.setattr(cycle, "CLAIM_LOT", 2)
+    claim_all = cycle.Cycle._claim_all
+    lots = 0
+
+    async def second_lot_fails(self: cycle.Cycle, *args: Any) -> list[cycle.Claim]:
+        nonlocal lots
+        lots += 1
+        if lots == 2:
+            raise sqlite3.OperationalError("disk I/O error")
+        return await claim_all(self, *args)
+
+    monkeypatch.setattr(cycle.Cycle, "_claim_all", second_lot_fails)
+    await tick_at(testbot, clock, utc(2026, 1, 6, 9, 0))  # the tick logs the error
+    assert [len(posts(testbot, channel)) for channel in channels] == [1, 1, 0, 0]
+    monkeypatch.setattr(cycle.Cycle, "_claim_all", claim_all)
+    await tick_at(testbot, clock, utc(2026, 1, 6, 9, 1))  # the next tick claims the rest
+    assert [len(posts(testbot, channel)) for channel in channels] == [1, 1, 1, 1]
+
+
+def record_steps(testbot: MemoryAdapter, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """'claim' for each lot claimed and 'post' for each message sent, in order."""
+    steps: list[str] = []
+    claim_all, post = cycle.Cycle._claim_all, testbot.post
+
+    async def claiming(self: cycle.Cycle, *args: Any) -> list[cycle.Claim]:
+        steps.append("claim")
+        return await claim_all(self, *args)
+
+    async def posting(*args: Any, **kwargs: Any) -> Any:
+        steps.append("post")
+        return await post(*args, **kwargs)
+
+    monkeypatch.setattr(cycle.Cycle, "_claim_all", claiming)
+    monkeypatch.setattr(testbot, "post", posting)
+    return steps
