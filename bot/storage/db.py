@@ -60,6 +60,10 @@ _PRAGMAS = (
     "PRAGMA foreign_keys = ON",
     "PRAGMA synchronous = NORMAL",
 )
+# A WAL file keeps its largest size: a busy spell left 260-400 MB beside a 7 MB
+# database (see CHECKPOINT_EVERY_S). Once a checkpoint has copied it all, the
+# writer starts it again from the top and now cuts the file back to this.
+WAL_KEPT_BYTES = 64 * 2**20
 # The writer must not wait inside SQLite (that would block the event loop), and
 # must not checkpoint after its own commits (a checkpoint fsyncs: milliseconds).
 _WRITER_PRAGMAS = (
@@ -68,6 +72,7 @@ _WRITER_PRAGMAS = (
     "PRAGMA synchronous = NORMAL",
     "PRAGMA journal_mode = WAL",
     "PRAGMA wal_autocheckpoint = 0",
+    f"PRAGMA journal_size_limit = {WAL_KEPT_BYTES}",
 )
 # Under sustained load a checkpoint never catches up with the writer, so the
 # WAL is never restarted (at 5,000 events/s it grew 21,000 frames a second, to

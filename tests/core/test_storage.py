@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage import Database, Tx
+from bot.storage import db as dbm
 from bot.storage.bulk import BulkInsert
 
 
@@ -339,3 +340,34 @@ async def test_a_failed_commit_reaches_every_unit_of_its_batch_and_keeps_nothing
     assert await count(db) == 0
     await db.write(lambda tx: tx.execute("INSERT INTO notes VALUES ('after')"))
     assert await count(db) == 1
+
+
+async def test_the_wal_file_is_cut_back_once_a_checkpoint_has_copied_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept = 256 * 1024
+    limited = tuple(p.replace(str(dbm.WAL_KEPT_BYTES), str(kept)) for p in dbm._WRITER_PRAGMAS)
+    monkeypatch.setattr(dbm, "_WRITER_PRAGMAS", limited)
+    monkeypatch.setattr(dbm, "CHECKPOINT_EVERY_S", 0.0)  # one after every commit
+    db = await Database.open(tmp_path / "w.db")
+    wal = tmp_path / "w.db-wal"
+    rows = [("x" * 4000,) for _ in range(500)]
+    try:
+        await db.write(lambda tx: tx.execute("CREATE TABLE notes (body TEXT NOT NULL)"))
+        await db.write(lambda tx: tx.executemany("INSERT INTO notes VALUES (?)", rows))
+        grown = wal.stat().st_size
+        await checkpointed(db)  # one may have begun before the rows were in
+        await db.write(lambda tx: tx.execute("INSERT INTO notes VALUES ('a')"))
+        await checkpointed(db)  # begun after that commit: copies everything
+        await db.write(lambda tx: tx.execute("INSERT INTO notes VALUES ('b')"))
+        assert grown > 4 * kept
+        assert wal.stat().st_size <= kept
+        assert await count(db) == 502
+    finally:
+        await db.close()
+
+
+async def checkpointed(db: Database) -> None:
+    """Wait for the checkpoint that is running, if one is."""
+    if db._checkpoint is not None:
+        await db._checkpoint
