@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import AsyncIterator
 from datetime import date, datetime
 
 from bot.daily.config import ChannelConfig
@@ -100,6 +101,21 @@ async def active_channels(db: Database) -> list[ChannelConfig]:
     return [_channel(row) for row in rows]
 
 
+async def active_channel_lots(db: Database, size: int) -> AsyncIterator[list[ChannelConfig]]:
+    """The active channels `size` at a time, by id: each lot a short read of its own."""
+    after = 0
+    while rows := await db.fetchall(_ACTIVE_AFTER, (after, size)):
+        lot = [_channel(row) for row in rows]
+        yield lot
+        after = lot[-1].id
+
+
+_ACTIVE_AFTER = (
+    f"SELECT {_CHANNEL_COLUMNS} FROM channels WHERE configured = 1 AND paused = 0 "
+    "AND id > ? ORDER BY id LIMIT ?"
+)
+
+
 async def configured_channels(db: Database) -> list[ChannelConfig]:
     rows = await db.fetchall(f"SELECT {_CHANNEL_COLUMNS} FROM channels WHERE configured = 1")
     return [_channel(row) for row in rows]
@@ -188,6 +204,29 @@ async def claim_posts(
         (keys, token),
     )
     return {(row[1], date.fromisoformat(row[2])): row[0] for row in rows}
+
+
+async def days_posted(db: Database | Tx, keys: list[tuple[int, date]]) -> set[tuple[int, date]]:
+    """Which of these (channel, local date) have a daily post already: claimed, sent or skipped."""
+    return await _days_in(db, "daily_posts", keys)
+
+
+async def leaderboards_posted(
+    db: Database | Tx, keys: list[tuple[int, date]]
+) -> set[tuple[int, date]]:
+    """Which of these (channel, local date) have had their weekly leaderboard posted."""
+    return await _days_in(db, "leaderboard_posts", keys)
+
+
+async def _days_in(
+    db: Database | Tx, table: str, keys: list[tuple[int, date]]
+) -> set[tuple[int, date]]:
+    rows = await db.fetchall(
+        f"SELECT t.channel_id, t.local_date FROM json_each(?) AS k JOIN {table} t "
+        "ON t.channel_id = k.value ->> 0 AND t.local_date = k.value ->> 1",
+        (json.dumps([[channel_id, day.isoformat()] for channel_id, day in keys]),),
+    )
+    return {(row[0], date.fromisoformat(row[1])) for row in rows}
 
 
 async def post_on(db: Database | Tx, channel_id: int, day: date) -> Post | None:

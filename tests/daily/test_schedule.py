@@ -319,3 +319,41 @@ def record_steps(testbot: MemoryAdapter, monkeypatch: pytest.MonkeyPatch) -> lis
     monkeypatch.setattr(cycle.Cycle, "_claim_all", claiming)
     monkeypatch.setattr(testbot, "post", posting)
     return steps
+
+
+async def test_ticks_later_in_the_grace_window_choose_no_question_again(
+    testbot: MemoryAdapter, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for channel in ("a", "b"):
+        await configure(testbot, channel)
+    chosen = calls_to(monkeypatch, "choose_question")
+    await tick_at(testbot, clock, utc(2026, 1, 6, 9, 0))
+    assert len(chosen) == 2
+    await tick_at(testbot, clock, utc(2026, 1, 6, 9, 5))  # still due, already posted
+    await tick_at(testbot, clock, utc(2026, 1, 6, 14, 0))
+    assert len(chosen) == 2
+    assert [len(posts(testbot, channel)) for channel in ("a", "b")] == [1, 1]
+
+
+async def test_a_posted_weekly_leaderboard_is_not_claimed_again(
+    testbot: MemoryAdapter, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await configure(testbot)
+    posting = calls_to(monkeypatch, "post_leaderboard")
+    await tick_at(testbot, clock, utc(2026, 1, 12, 9, 0))  # Monday
+    await tick_at(testbot, clock, utc(2026, 1, 12, 9, 1))
+    assert len(posting) == 1
+    assert len([d for d in testbot.public() if d.message.kind == "leaderboard"]) == 1
+
+
+def calls_to(monkeypatch: pytest.MonkeyPatch, method: str) -> list[tuple[Any, ...]]:
+    """The arguments of every call to `cycle.Cycle.<method>` from now on."""
+    calls: list[tuple[Any, ...]] = []
+    original = getattr(cycle.Cycle, method)
+
+    def recording(self: cycle.Cycle, *args: Any) -> Any:
+        calls.append(args)
+        return original(self, *args)
+
+    monkeypatch.setattr(cycle.Cycle, method, recording)
+    return calls
