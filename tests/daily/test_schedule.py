@@ -267,10 +267,7 @@ async def test_only_post_days_get_a_post(testbot: MemoryAdapter, clock: FakeCloc
 async def test_a_tick_posts_while_later_channels_are_still_being_claimed(
     testbot: MemoryAdapter, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    channels = [f"c{i}" for i in range(5)]
-    for channel in channels:
-        await configure(testbot, channel)
-    monkeypatch.setattr(cycle, "CLAIM_LOT", 2)
+    channels = await channels_in_lots_of_two(testbot, monkeypatch, 5)
     steps = record_steps(testbot, monkeypatch)
     await tick_at(testbot, clock, utc(2026, 1, 6, 9, 0))
     assert steps.count("claim") == 3  # lots of 2, 2 and 1
@@ -281,10 +278,7 @@ async def test_a_tick_posts_while_later_channels_are_still_being_claimed(
 async def test_a_lot_that_cannot_be_claimed_leaves_the_earlier_lots_posted(
     testbot: MemoryAdapter, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    channels = [f"c{i}" for i in range(4)]
-    for channel in channels:
-        await configure(testbot, channel)
-    monkeypatch.setattr(cycle, "CLAIM_LOT", 2)
+    channels = await channels_in_lots_of_two(testbot, monkeypatch, 4)
     claim_all = cycle.Cycle._claim_all
     lots = 0
 
@@ -301,6 +295,17 @@ async def test_a_lot_that_cannot_be_claimed_leaves_the_earlier_lots_posted(
     monkeypatch.setattr(cycle.Cycle, "_claim_all", claim_all)
     await tick_at(testbot, clock, utc(2026, 1, 6, 9, 1))  # the next tick claims the rest
     assert [len(posts(testbot, channel)) for channel in channels] == [1, 1, 1, 1]
+
+
+async def channels_in_lots_of_two(
+    testbot: MemoryAdapter, monkeypatch: pytest.MonkeyPatch, count: int
+) -> list[str]:
+    """`count` channels set up, which a tick works through two at a time."""
+    channels = [f"c{i}" for i in range(count)]
+    for channel in channels:
+        await configure(testbot, channel)
+    monkeypatch.setattr(cycle, "CLAIM_LOT", 2)
+    return channels
 
 
 def record_steps(testbot: MemoryAdapter, monkeypatch: pytest.MonkeyPatch) -> list[str]:
