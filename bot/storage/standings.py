@@ -21,8 +21,9 @@ another version of this schema, or left beside a database restored from an
 older backup (the ledger row it folded last is gone or different) is emptied
 and refilled from the whole ledger, as it is when the follower has fallen far
 behind; otherwise each fold takes the rows past `applied.through`. Either way
-it is one set-based statement (`_FOLD`): the rows' points summed per member
-and window, then added to the standings in their key order. A refill drops the
+it is two set-based statements: the windows the rows count in named
+(`_NEW_WINDOWS`), then the rows' points summed per member and window and
+added to the standings in their key order (`_FOLD`). A refill drops the
 rank index and counting triggers first and makes them again after, as a bulk
 load does.
 Ledger ids only grow (rows are never deleted), so `id > through` is exactly
@@ -196,7 +197,8 @@ _FOLD = (
 # A rebuild empties the standings and folds the whole ledger in, as a bulk load:
 # without the ranking (index and counting triggers), then the counts in one
 # pass and the index built once. A 200,000-row ledger into 100,000 members'
-# standings: 6.7 s of CPU, against 9.2-9.8 s with the ranking kept up row by row.
+# standings: 3.3 s of CPU (6.7 s with windows keyed by their text, and 9.2-9.8 s
+# so keyed with the ranking kept up row by row).
 _EMPTY = (
     "DELETE FROM {st}.standings",
     "DELETE FROM {st}.standing_counts",
