@@ -36,7 +36,9 @@ from bot.envelope import (
     ButtonPress,
     ChannelRef,
     CommandInvocation,
+    Context,
     Message,
+    Outgoing,
     PostRef,
     UserRef,
 )
@@ -148,7 +150,7 @@ async def bench_events(
         timings: dict[str, list[float]] = {"answers": [], "votes": [], "quiz_answers": []}
         walls = [
             await run_concurrently(
-                [partial(bot.command, m, f"/answer answer from {m}") for m in members],
+                [typed_answer(app, bot.context(m, "general"), m) for m in members],
                 in_flight,
                 timings["answers"],
             )
@@ -169,6 +171,7 @@ async def bench_events(
                 timings["quiz_answers"],
             )
         )
+        await expect_rows(app, answers=len(members), votes=len(members), quiz_answers=len(members))
         everything = [t for samples in timings.values() for t in samples]
         return {
             "in_flight": in_flight,
@@ -199,19 +202,71 @@ async def bench_events_at_rate(folder: Path, size: dict[str, int], rate: int) ->
         calls: list[Callable[[], Awaitable[object]]] = []
         for member, vote, press in zip(members, votes, presses, strict=True):
             calls += [
-                partial(bot.command, member, f"/answer answer from {member}", "today"),
+                typed_answer(app, bot.context(member, "today"), member),
                 partial(app.handle, vote),
                 partial(app.handle, press),
             ]
         samples: list[float] = []
+        ticks, loop_cpu = cpu_ticks(), time.thread_time()
         wall = await arrive_at_rate(calls, rate, samples)
+        loop_cpu, stolen = time.thread_time() - loop_cpu, stolen_pct(ticks, cpu_ticks())
+        # Each member answered in #general during the set-up, and in #today here.
+        everyone = len(members)
+        await expect_rows(app, answers=2 * everyone, votes=everyone, quiz_answers=everyone)
         return {
             "rate": rate,
             "events_per_s": len(calls) / wall,
             **{f"all_{k}": v for k, v in Latencies(samples).summary().items()},
+            "loop_busy_pct": 100 * loop_cpu / wall,
+            "cpu_stolen_pct": stolen,
         }
     finally:
         await app.close()
+
+
+def typed_answer(
+    app: Studybot, ctx: Context, member: str
+) -> Callable[[], Awaitable[list[Outgoing]]]:
+    """A member's answer as Slack and the console deliver it: a typed line, which the
+    core's registry parses, then the core handles.
+
+    Into `app.handle`, as the votes and quiz answers go: what the console adapter
+    adds around it (a transcript of every reply) is the load generator's, not the bot's.
+    """
+
+    async def answer() -> list[Outgoing]:
+        command, raw = app.registry.parse(f"/answer answer from {member}")
+        return await app.handle(CommandInvocation(ctx, command.name, raw))
+
+    return answer
+
+
+async def expect_rows(app: Studybot, **tables: int) -> None:
+    """Check the events took effect: a reply can be an error message, which the timing
+    alone would count as handled."""
+    for table, expected in tables.items():
+        found = await app.db.fetchval(f"SELECT count(*) FROM {table}")
+        if found != expected:
+            raise RuntimeError(f"{table}: {found} rows after the phase, expected {expected}")
+
+
+def cpu_ticks() -> list[int] | None:
+    """The machine's CPU time counters (user, nice, system, idle, iowait, irq, softirq,
+    steal...), or None where there is no /proc/stat."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            return [int(field) for field in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+
+
+def stolen_pct(before: list[int] | None, after: list[int] | None) -> float | None:
+    """The share of the CPU time in between that a hypervisor gave to other machines."""
+    if before is None or after is None or len(before) < 8:
+        return None
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    total = sum(spent[:8])  # guest time is already in user time
+    return 100 * spent[7] / total if total else 0.0
 
 
 async def revealed_answers_to_vote_on(
@@ -586,16 +641,22 @@ def details(results: dict[str, object]) -> list[str]:
         "",
         f"raw sqlite3 one-row commits/s: {results['raw_sqlite_commits_per_s']:,.0f}; "
         f"core events / raw commits: {results['core_vs_raw_ratio']:.2f}",
-        *(
-            f"arriving at {run['rate']:,}/s (open loop): {run['events_per_s']:,.0f}/s handled"
-            for run in (at_rate if isinstance(at_rate, list) else ())
-        ),
+        *(_open_loop_line(run) for run in (at_rate if isinstance(at_rate, list) else ())),
         f"standings: caught up with the ledger fill {boards['caught_up_s']:.2f} s "
         "after its last commit",
         f"fan-out: {fanout['posted']:,} of {fanout['channels']:,} channels posted in "
         f"{fanout['seconds']:.2f} s against a bound of {fanout['bound_seconds']:.2f} s",
     ]
     return lines
+
+
+def _open_loop_line(run: dict[str, object]) -> str:
+    line = (
+        f"arriving at {run['rate']:,}/s (open loop): {run['events_per_s']:,.0f}/s handled, "
+        f"the event loop's thread busy {run['loop_busy_pct']:.0f}% of the time"
+    )
+    stolen = run["cpu_stolen_pct"]
+    return line if stolen is None else f"{line}; the VM stole {stolen:.1f}% of the CPU time"
 
 
 def _board_label(window: str, figures: dict[str, object]) -> str:

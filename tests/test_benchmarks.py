@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.instructions import handle_events
-from benchmarks.run import arrive_at_rate
+from benchmarks.run import arrive_at_rate, expect_rows, new_app, stolen_pct
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,6 +35,8 @@ def test_the_suite_runs_at_a_tiny_size_and_writes_every_figure(tmp_path: Path) -
         *("week_while_points_arrive", "caught_up_s"),
     }
     assert [run["all_count"] for run in figures["events_at_rate"]] == [150, 150]
+    for run in figures["events_at_rate"]:
+        assert run["loop_busy_pct"] > 0 and "cpu_stolen_pct" in run
     assert figures["fanout"]["posted"] == figures["fanout"]["channels"] == 50
     assert figures["raw_sqlite_commits_per_s"] > 0
     assert figures["buddies"]["members"] == 100
@@ -58,6 +60,25 @@ def test_the_suite_runs_at_a_tiny_size_and_writes_every_figure(tmp_path: Path) -
     for latency in latencies:
         assert latency in result.stdout  # with its p50 and p99
     assert "against a bound of" in result.stdout
+    assert "the event loop's thread busy" in result.stdout
+
+
+def test_the_stolen_share_is_the_steal_counter_over_the_time_spent() -> None:
+    before = [100, 0, 50, 800, 0, 0, 0, 50, 7, 0]  # user nice system idle iowait irq softirq steal
+    after = [160, 0, 60, 900, 0, 0, 0, 80, 9, 0]  # guest time (after steal) is in user already
+    assert stolen_pct(before, after) == pytest.approx(100 * 30 / 200)
+    assert stolen_pct(None, after) is None
+
+
+async def test_a_phase_whose_events_did_not_take_effect_is_reported(tmp_path: Path) -> None:
+    """A reply can be an error message: counted as handled by the timing alone."""
+    app, _ = await new_app(tmp_path, "empty")
+    try:
+        with pytest.raises(RuntimeError, match="answers: 0 rows after the phase, expected 3"):
+            await expect_rows(app, answers=3)
+        await expect_rows(app, votes=0)
+    finally:
+        await app.close()
 
 
 def test_an_interleaved_comparison_with_a_revision_runs_and_cleans_up() -> None:
