@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import pytest
 
 from benchmarks.instructions import handle_events
 from benchmarks.run import arrive_at_rate, expect_rows, new_app, stolen_pct
+from benchmarks.stalls import summary
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -68,6 +70,33 @@ def test_the_stolen_share_is_the_steal_counter_over_the_time_spent() -> None:
     after = [160, 0, 60, 900, 0, 0, 0, 80, 9, 0]  # guest time (after steal) is in user already
     assert stolen_pct(before, after) == pytest.approx(100 * 30 / 200)
     assert stolen_pct(None, after) is None
+
+
+def test_the_stalls_are_summed_and_sorted_by_length() -> None:
+    figures = summary([0.0006, 0.003, 0.025], seconds=2.0)
+    assert figures["gaps"] == 3
+    assert figures["lost_pct"] == pytest.approx(100 * 0.0286 / 2)
+    assert figures["longest_ms"] == pytest.approx(25.0)
+    assert figures["histogram"] == {
+        **{"0.5-1ms": 1, "1-2ms": 0, "2-5ms": 1, "5-10ms": 0},
+        **{"10-20ms": 0, "20-50ms": 1, "50-infms": 0},
+    }
+
+
+def test_the_stall_check_spins_on_every_cpu_and_prints_a_line_each(tmp_path: Path) -> None:
+    out = tmp_path / "stalls.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.stalls", "--seconds", "0.2", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=True,
+    )
+    figures = json.loads(out.read_text())
+    assert len(figures) == len(os.sched_getaffinity(0))
+    for name in figures:
+        assert f"{name}: " in result.stdout and "of the time lost, longest" in result.stdout
 
 
 async def test_a_phase_whose_events_did_not_take_effect_is_reported(tmp_path: Path) -> None:

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
 
-from bot.storage import Database, Tx
+from bot.storage import Database, Tx, walroom
 from bot.storage import db as dbm
 from bot.storage.bulk import BulkInsert
 
@@ -371,3 +372,72 @@ async def checkpointed(db: Database) -> None:
     """Wait for the checkpoint that is running, if one is."""
     if db._checkpoint is not None:
         await db._checkpoint
+
+
+linux_only = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="fallocate(FALLOC_FL_KEEP_SIZE) is Linux's"
+)
+
+
+@linux_only
+def test_room_is_claimed_past_the_end_of_the_wal_without_changing_it(tmp_path: Path) -> None:
+    wal = tmp_path / "r.db-wal"
+    wal.write_bytes(b"frames" * 1000)
+    assert walroom.claim_room(str(wal), 1 << 20)
+    found = wal.stat()
+    assert found.st_blocks * walroom.BLOCK_BYTES >= 6000 + (1 << 20)
+    assert wal.read_bytes() == b"frames" * 1000  # the same size, the same bytes
+
+
+@linux_only
+def test_room_is_claimed_again_only_once_half_of_it_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[tuple[int, int]] = []
+    real = walroom._fallocate
+    assert real is not None
+
+    def counting(fd: int, mode: int, offset: int, length: int) -> int:
+        calls.append((offset, length))
+        return real(fd, mode, offset, length)
+
+    monkeypatch.setattr(walroom, "_fallocate", counting)
+    wal = tmp_path / "r.db-wal"
+    wal.write_bytes(b"x" * 4096)
+    walroom.claim_room(str(wal), 1 << 20)
+    with wal.open("ab") as grown:
+        grown.write(b"x" * (1 << 18))  # a quarter of the room used: still enough
+    walroom.claim_room(str(wal), 1 << 20)
+    with wal.open("ab") as grown:
+        grown.write(b"x" * (1 << 19))  # three quarters used: top it up
+    walroom.claim_room(str(wal), 1 << 20)
+    assert calls == [(4096, 1 << 20), (4096 + 3 * (1 << 18), 1 << 20)]
+
+
+def test_no_wal_file_is_made_where_there_is_none(tmp_path: Path) -> None:
+    assert not walroom.claim_room(str(tmp_path / "none.db-wal"), 1 << 20)
+    assert not (tmp_path / "none.db-wal").exists()
+
+
+@linux_only
+async def test_each_checkpoint_claims_room_for_the_wal_and_the_data_survives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dbm, "CHECKPOINT_EVERY_S", 0.0)  # one after every commit
+    monkeypatch.setattr(dbm, "WAL_ROOM_BYTES", 4 << 20)
+    db = await Database.open(tmp_path / "c.db")
+    wal = tmp_path / "c.db-wal"
+    try:
+        await db.write(lambda tx: tx.execute("CREATE TABLE notes (body TEXT NOT NULL)"))
+        await db.write(lambda tx: tx.execute("INSERT INTO notes VALUES ('kept')"))
+        await checkpointed(db)
+        found = wal.stat()
+        assert found.st_blocks * walroom.BLOCK_BYTES >= found.st_size + (2 << 20)
+    finally:
+        await db.close()
+    reopened = await Database.open(tmp_path / "c.db")
+    try:
+        assert await reopened.fetchval("PRAGMA integrity_check") == "ok"
+        assert await count(reopened) == 1
+    finally:
+        await reopened.close()
