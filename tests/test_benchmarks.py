@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks import run
 from benchmarks.instructions import handle_events
 from benchmarks.run import arrive_at_rate, expect_rows, new_app, stolen_pct
 from benchmarks.stalls import summary
@@ -36,9 +37,9 @@ def test_the_suite_runs_at_a_tiny_size_and_writes_every_figure(tmp_path: Path) -
         *("week", "month", "all", "area"),
         *("week_while_points_arrive", "caught_up_s"),
     }
-    assert [run["all_count"] for run in figures["events_at_rate"]] == [150, 150]
-    for run in figures["events_at_rate"]:
-        assert run["loop_busy_pct"] > 0 and "cpu_stolen_pct" in run
+    assert [phase["all_count"] for phase in figures["events_at_rate"]] == [150, 150]
+    for phase in figures["events_at_rate"]:
+        assert phase["loop_busy_pct"] > 0 and "cpu_stolen_pct" in phase
     assert figures["fanout"]["posted"] == figures["fanout"]["channels"] == 50
     assert figures["raw_sqlite_commits_per_s"] > 0
     assert figures["buddies"]["members"] == 100
@@ -161,3 +162,26 @@ async def test_the_instruction_count_runs_the_events_it_counts(
     assert await handle_events(tmp_path, kind, events=5, members=10) == 5
     with sqlite3.connect(tmp_path / "instructions.db") as db:
         assert db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == before + 5
+
+
+async def test_the_open_loop_starts_its_clocks_after_the_collection_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loop's busy share is its CPU time over the phase's wall time: a full
+    collection before the phase (46-77 ms at full size) must not count in it."""
+    order: list[str] = []
+    real_freeze, real_ticks = run.freeze_the_load, run.cpu_ticks
+
+    def freeze() -> None:
+        order.append("collect")
+        real_freeze()
+
+    def ticks() -> list[int] | None:
+        order.append("clock")
+        return real_ticks()
+
+    monkeypatch.setattr(run, "freeze_the_load", freeze)
+    monkeypatch.setattr(run, "cpu_ticks", ticks)
+    figures = await run.bench_events_at_rate(tmp_path, run.SIZES["tiny"], 500)
+    assert order == ["collect", "clock", "clock"]
+    assert figures["all_count"] == 3 * run.SIZES["tiny"]["members"]
