@@ -3,33 +3,37 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from benchmarks import run
 from benchmarks.instructions import handle_events
 from benchmarks.run import arrive_at_rate, expect_rows, new_app, stolen_pct
-from benchmarks.stalls import summary
+from benchmarks.stalls import cpus, summary
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_the_suite_runs_at_a_tiny_size_and_writes_every_figure(tmp_path: Path) -> None:
-    out = tmp_path / "figures.json"
+def run_module(module: str, out: Path, *args: str) -> tuple[str, dict[str, Any]]:
+    """`python -m module *args --out out`: what it printed, and the figures it wrote."""
     result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.run", "--size", "tiny", "--out", str(out)],
+        [sys.executable, "-m", module, *args, "--out", str(out)],
         capture_output=True,
         text=True,
         cwd=ROOT,
         timeout=300,
         check=True,
     )
-    figures = json.loads(out.read_text())
+    return result.stdout, json.loads(out.read_text())
+
+
+def test_the_suite_runs_at_a_tiny_size_and_writes_every_figure(tmp_path: Path) -> None:
+    printed, figures = run_module("benchmarks.run", tmp_path / "figures.json", "--size", "tiny")
     assert figures["events"]["answers"]["count"] == 50
     assert figures["events"]["votes"]["count"] == 50
     assert figures["events"]["quiz_answers"]["count"] == 50
@@ -51,7 +55,7 @@ def test_the_suite_runs_at_a_tiny_size_and_writes_every_figure(tmp_path: Path) -
         "idle_rss_mb",
     )
     for name in verdicts:
-        assert name in result.stdout
+        assert name in printed
     latencies = (
         "answers",
         "quiz_answers",
@@ -61,9 +65,9 @@ def test_the_suite_runs_at_a_tiny_size_and_writes_every_figure(tmp_path: Path) -
         "leaderboard week, 500 points/s arriving",
     )
     for latency in latencies:
-        assert latency in result.stdout  # with its p50 and p99
-    assert "against a bound of" in result.stdout
-    assert "the event loop's thread busy" in result.stdout
+        assert latency in printed  # with its p50 and p99
+    assert "against a bound of" in printed
+    assert "the event loop's thread busy" in printed
 
 
 def test_the_stolen_share_is_the_steal_counter_over_the_time_spent() -> None:
@@ -85,19 +89,10 @@ def test_the_stalls_are_summed_and_sorted_by_length() -> None:
 
 
 def test_the_stall_check_spins_on_every_cpu_and_prints_a_line_each(tmp_path: Path) -> None:
-    out = tmp_path / "stalls.json"
-    result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.stalls", "--seconds", "0.2", "--out", str(out)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        check=True,
-    )
-    figures = json.loads(out.read_text())
-    assert len(figures) == len(os.sched_getaffinity(0))
+    printed, figures = run_module("benchmarks.stalls", tmp_path / "stalls.json", "--seconds", "0.2")
+    assert len(figures) == len(cpus())
     for name in figures:
-        assert f"{name}: " in result.stdout and "of the time lost, longest" in result.stdout
+        assert f"{name}: " in printed and "of the time lost, longest" in printed
 
 
 async def test_a_phase_whose_events_did_not_take_effect_is_reported(tmp_path: Path) -> None:
