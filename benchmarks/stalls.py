@@ -9,8 +9,8 @@ never waited for anything. On an idle machine those gaps are the host's
 (a hypervisor running other machines on the same cores: `steal` in
 `/proc/stat`), plus interrupts. The event loop runs on one CPU, so a gap on
 that CPU holds up every event arriving meanwhile: arriving at 10,000/s, one
-gap of 20 ms queues 200 events, more than 1% of the benchmark's 15,000, and
-no design of the event loop's work can hide it.
+gap of 20 ms queues 200 events, more than 1% of the benchmark's 15,000,
+whatever the loop's own work costs.
 """
 
 from __future__ import annotations
