@@ -9,7 +9,7 @@ writing the WAL back that reservation waits for it: on ext4, arriving at
 1.5 s burst, for 0.5-7.5 ms each (sampled from outside the process). Blocks
 claimed beforehand with `fallocate(FALLOC_FL_KEEP_SIZE)` leave the file as
 SQLite reads it (the same size, the same bytes) and make each append an
-overwrite of blocks already there: no stall in the same bursts. The price: up
+overwrite of blocks already there: none in five such bursts. The price: up
 to `ahead` bytes more for SQLite to free when it cuts the WAL back after a
 burst (see `journal_size_limit` in `db`), ~15 ms more of a 75-90 ms cut on
 this VM's disk.
