@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 from adapters.console.memory import MemoryAdapter
 from bot import runtime
@@ -207,10 +208,12 @@ async def bench_events_at_rate(folder: Path, size: dict[str, int], rate: int) ->
                 partial(app.handle, press),
             ]
         samples: list[float] = []
+        wakes: list[Wake] = []
         freeze_the_load()  # before the clocks start: a full collection, 46-77 ms
         ticks, loop_cpu = cpu_ticks(), time.thread_time()
-        wall = await arrive_at_rate(calls, rate, samples)
+        wall = await arrive_at_rate(calls, rate, samples, wakes)
         loop_cpu, stolen = time.thread_time() - loop_cpu, stolen_pct(ticks, cpu_ticks())
+        spells = held_off(wakes)
         # Each member answered in #general during the set-up, and in #today here.
         everyone = len(members)
         await expect_rows(app, answers=2 * everyone, votes=everyone, quiz_answers=everyone)
@@ -220,6 +223,9 @@ async def bench_events_at_rate(folder: Path, size: dict[str, int], rate: int) ->
             **{f"all_{k}": v for k, v in Latencies(samples).summary().items()},
             "loop_busy_pct": 100 * loop_cpu / wall,
             "cpu_stolen_pct": stolen,
+            "held_off": len(spells),
+            "held_off_longest_ms": 1000 * max(spells, default=0.0),
+            "held_off_total_ms": 1000 * sum(spells),
         }
     finally:
         await app.close()
@@ -294,10 +300,41 @@ async def reveal_for_votes(
 
 
 ARRIVAL_TICK_S = 0.001
+HELD_OFF_S = 0.002
+
+
+class Wake(NamedTuple):
+    """One wake of the arrivals: when it was asked for, when it came, and the loop
+    thread's CPU time then."""
+
+    due: float
+    woke: float
+    cpu: float
+
+
+def held_off(wakes: Sequence[Wake], least: float = HELD_OFF_S) -> list[float]:
+    """Spells of at least `least` s in which the loop had work but was not on a CPU
+    (the VM took it away, or the thread slept in the kernel), from the arrivals' wakes.
+
+    Between two wakes the loop's thread is on a CPU, idle, or held off. Idle
+    ends at the wake, on time; running late on a CPU is the loop's own work. So
+    the part of a wake's lateness that the thread spent off any CPU was spent
+    held off, to within the idle time before it (under a tick).
+    """
+    spells = []
+    for before, after in itertools.pairwise(wakes):
+        off_cpu = (after.woke - before.woke) - (after.cpu - before.cpu)
+        held = min(after.woke - after.due, off_cpu)
+        if held >= least:
+            spells.append(held)
+    return spells
 
 
 async def arrive_at_rate(
-    calls: list[Callable[[], Awaitable[object]]], rate: int, into: list[float]
+    calls: list[Callable[[], Awaitable[object]]],
+    rate: int,
+    into: list[float],
+    wakes: list[Wake] | None = None,
 ) -> float:
     """Start call i at i / rate seconds, each timed from then into `into`; the wall time.
 
@@ -312,7 +349,8 @@ async def arrive_at_rate(
     Only calls still running are kept, as a server forgets a request once it
     is answered. Holding all 15,000 finished tasks had fed the garbage
     collector: at 5,000/s, 11-12 young collections and one of 19-31 ms in
-    the middle generation per run; now two young ones.
+    the middle generation per run; now two young ones. Each wake goes into
+    `wakes`, for `held_off`.
     """
     running: set[asyncio.Task[None]] = set()
     failures: list[BaseException] = []
@@ -334,7 +372,11 @@ async def arrive_at_rate(
             task.add_done_callback(running.discard)
             started += 1
         if started < len(calls):
-            await asyncio.sleep(max(ARRIVAL_TICK_S, due - now))
+            pause = max(ARRIVAL_TICK_S, due - now)
+            asked = time.perf_counter()
+            await asyncio.sleep(pause)
+            if wakes is not None:
+                wakes.append(Wake(asked + pause, time.perf_counter(), time.thread_time()))
     await asyncio.gather(*running)
     if failures:
         raise failures[0]
@@ -656,7 +698,13 @@ def _open_loop_line(run: dict[str, object]) -> str:
         f"the event loop's thread busy {run['loop_busy_pct']:.0f}% of the time"
     )
     stolen = run["cpu_stolen_pct"]
-    return line if stolen is None else f"{line}; the VM stole {stolen:.1f}% of the CPU time"
+    if stolen is not None:
+        line += f"; the VM stole {stolen:.1f}% of the CPU time"
+    return (
+        f"{line}; the loop was held off its CPU {run['held_off']} times for "
+        f"{HELD_OFF_S * 1000:g} ms or more, {run['held_off_total_ms']:.0f} ms in all, "
+        f"the longest {run['held_off_longest_ms']:.1f} ms"
+    )
 
 
 def _board_label(window: str, figures: dict[str, object]) -> str:

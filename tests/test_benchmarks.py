@@ -13,7 +13,7 @@ import pytest
 
 from benchmarks import run
 from benchmarks.instructions import handle_events
-from benchmarks.run import arrive_at_rate, expect_rows, new_app, stolen_pct
+from benchmarks.run import Wake, arrive_at_rate, expect_rows, held_off, new_app, stolen_pct
 from benchmarks.stalls import cpus, summary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,6 +44,7 @@ def test_the_suite_runs_at_a_tiny_size_and_writes_every_figure(tmp_path: Path) -
     assert [phase["all_count"] for phase in figures["events_at_rate"]] == [150, 150]
     for phase in figures["events_at_rate"]:
         assert phase["loop_busy_pct"] > 0 and "cpu_stolen_pct" in phase
+        assert phase["held_off"] >= 0 and phase["held_off_longest_ms"] >= 0
     assert figures["fanout"]["posted"] == figures["fanout"]["channels"] == 50
     assert figures["raw_sqlite_commits_per_s"] > 0
     assert figures["buddies"]["members"] == 100
@@ -68,6 +69,7 @@ def test_the_suite_runs_at_a_tiny_size_and_writes_every_figure(tmp_path: Path) -
         assert latency in printed  # with its p50 and p99
     assert "against a bound of" in printed
     assert "the event loop's thread busy" in printed
+    assert "the loop was held off its CPU" in printed
 
 
 def test_the_stolen_share_is_the_steal_counter_over_the_time_spent() -> None:
@@ -180,3 +182,14 @@ async def test_the_open_loop_starts_its_clocks_after_the_collection_before_it(
     figures = await run.bench_events_at_rate(tmp_path, run.SIZES["tiny"], 500)
     assert order == ["collect", "clock", "clock"]
     assert figures["all_count"] == 3 * run.SIZES["tiny"]["members"]
+
+
+def test_a_spell_off_the_cpu_is_told_from_the_loops_own_work() -> None:
+    wakes = [
+        Wake(due=0.000, woke=0.0002, cpu=0.0000),
+        Wake(due=0.0012, woke=0.0013, cpu=0.0004),  # on time: idle in between
+        Wake(due=0.0023, woke=0.0083, cpu=0.0073),  # 6 ms late, all of it working
+        Wake(due=0.0093, woke=0.0193, cpu=0.0075),  # 10 ms late, off the CPU all along
+        Wake(due=0.0203, woke=0.0214, cpu=0.0079),  # 1.1 ms late, off the CPU: too short
+    ]
+    assert held_off(wakes) == pytest.approx([0.010])
