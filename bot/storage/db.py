@@ -11,7 +11,7 @@ a worker thread cost more than the statement itself (a ~30 us round trip plus
 event-loop work per hop, and a wait for the GIL after every hop). What can
 take long goes to aiosqlite's thread instead: WAL checkpoints, which `fsync`.
 After each, a worker thread claims disk space ahead of the WAL's end
-(`walroom`), so appends during an `fsync` never wait for the filesystem.
+(`walroom`), so appends during an `fsync` need not wait for the filesystem.
 A writer that finds the file locked by another process waits with
 `asyncio.sleep`, never by blocking the loop. The leaderboard standings live in
 a second file, folded from the ledger on a thread of their own (`standings`).

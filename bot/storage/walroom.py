@@ -1,4 +1,4 @@
-"""Disk blocks claimed ahead of the WAL's end, so the writer's appends never wait for them.
+"""Disk blocks claimed ahead of the WAL's end, so the writer's appends need not wait for them.
 
 Under sustained load the WAL only grows (a checkpoint never catches up with
 the writer, so SQLite never starts it again from the top; see
