@@ -85,7 +85,7 @@ _WRITER_PRAGMAS = (
 # ~10 and ~21 ms); 0.1 s was no better, 10 s much worse.
 CHECKPOINT_EVERY_S = 0.25
 # Disk claimed past the WAL's end after each checkpoint (walroom): while the WAL
-# grows ~45 MB/s (10,000 events/s), appends never reach unclaimed blocks.
+# grows ~45 MB/s (10,000 events/s), appends stay within claimed blocks.
 WAL_ROOM_BYTES = 64 * 2**20
 MEMO_LIMIT = 100_000
 Memo = dict[Hashable, object]

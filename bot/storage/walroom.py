@@ -19,9 +19,8 @@ Linux only; elsewhere, or where the filesystem cannot do it, this does nothing.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import errno
+import functools
 import logging
 import os
 import sys
@@ -33,10 +32,14 @@ FALLOC_FL_KEEP_SIZE = 1  # <linux/falloc.h>: allocate past the end, leave the si
 BLOCK_BYTES = 512  # st_blocks is counted in 512-byte units whatever the filesystem's block
 
 
-def _load_fallocate() -> Callable[[int, int, int, int], int] | None:
+@functools.cache
+def _fallocate() -> Callable[[int, int, int, int], int] | None:
+    """libc's fallocate, loaded at the first claim: `ctypes` costs start-up ~25 ms."""
     if not sys.platform.startswith("linux"):
         return None
-    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)  # the process's own libc: no library search
     found = getattr(libc, "fallocate64", None) or getattr(libc, "fallocate", None)
     if found is None:
         return None
@@ -46,7 +49,12 @@ def _load_fallocate() -> Callable[[int, int, int, int], int] | None:
     return fallocate
 
 
-_fallocate = _load_fallocate()
+def _errno() -> int:
+    import ctypes
+
+    return ctypes.get_errno()
+
+
 _reported: set[int] = set()  # errors already logged: this runs every checkpoint
 
 
@@ -57,28 +65,28 @@ def claim_room(wal_path: str, ahead: int) -> bool:
     Opens the WAL file by its path: SQLite keeps no POSIX lock on it (its locks are on
     the database and `-shm` files), so closing this descriptor releases none of them.
     """
-    if _fallocate is None:
+    fallocate = _fallocate()
+    if fallocate is None:
         return False
     try:
         fd = os.open(wal_path, os.O_RDWR | os.O_CLOEXEC)
     except OSError:
         return False  # no WAL yet (SQLite makes it at the first write), or not ours to touch
     try:
-        return _top_up(fd, ahead)
+        return _top_up(fd, ahead, fallocate)
     except OSError:
         return False
     finally:
         os.close(fd)
 
 
-def _top_up(fd: int, ahead: int) -> bool:
-    assert _fallocate is not None
+def _top_up(fd: int, ahead: int, fallocate: Callable[[int, int, int, int], int]) -> bool:
     found = os.fstat(fd)
     if found.st_blocks * BLOCK_BYTES >= found.st_size + ahead // 2:
         return True
-    if _fallocate(fd, FALLOC_FL_KEEP_SIZE, found.st_size, ahead) == 0:
+    if fallocate(fd, FALLOC_FL_KEEP_SIZE, found.st_size, ahead) == 0:
         return True
-    failure = ctypes.get_errno()
+    failure = _errno()
     if failure not in (errno.EOPNOTSUPP, errno.ENOSYS, *_reported):
         _reported.add(failure)
         log.warning("could not claim disk space for the WAL: %s", os.strerror(failure))

@@ -394,14 +394,14 @@ def test_room_is_claimed_again_only_once_half_of_it_is_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[tuple[int, int]] = []
-    real = walroom._fallocate
+    real = walroom._fallocate()
     assert real is not None
 
     def counting(fd: int, mode: int, offset: int, length: int) -> int:
         calls.append((offset, length))
         return real(fd, mode, offset, length)
 
-    monkeypatch.setattr(walroom, "_fallocate", counting)
+    monkeypatch.setattr(walroom, "_fallocate", lambda: counting)
     wal = tmp_path / "r.db-wal"
     wal.write_bytes(b"x" * 4096)
     walroom.claim_room(str(wal), 1 << 20)
