@@ -10,7 +10,9 @@ never waited for anything. On an idle machine those gaps are the host's
 `/proc/stat`), plus interrupts. The event loop runs on one CPU, so a gap on
 that CPU holds up every event arriving meanwhile: arriving at 10,000/s, one
 gap of 20 ms queues 200 events, more than 1% of the benchmark's 15,000,
-whatever the loop's own work costs.
+whatever the loop's own work costs. It also reports the time in which every
+CPU was taken at once: what work able to move to whichever CPU is running
+could not have ridden out.
 """
 
 from __future__ import annotations
@@ -26,25 +28,51 @@ from pathlib import Path
 
 GAP_S = 0.0005
 BINS_MS = (0.5, 1, 2, 5, 10, 20, 50)
+Gap = tuple[float, float]  # (start, end) on the clock every process shares
+ALL_AT_ONCE = "every CPU at once"
 
 
-def gaps_on(cpu: int | None, seconds: float) -> list[float]:
-    """Spin for `seconds` (pinned to `cpu` where the system allows); the gaps seen, in s."""
+def gaps_on(cpu: int | None, seconds: float) -> list[Gap]:
+    """Spin for `seconds` (pinned to `cpu` where the system allows); the gaps seen."""
     if cpu is not None and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {cpu})
     gaps = []
-    clock = time.perf_counter
+    clock = time.perf_counter  # CLOCK_MONOTONIC on Linux: one clock for every process
     last = clock()
     end = last + seconds
     while last < end:
         now = clock()
         if now - last > GAP_S:
-            gaps.append(now - last)
+            gaps.append((last, now))
         last = now
     return gaps
 
 
-def summary(gaps: list[float], seconds: float) -> dict[str, object]:
+def all_at_once(per_cpu: list[list[Gap]]) -> list[Gap]:
+    """The spells in which every CPU was in a gap (each CPU's gaps sorted, not overlapping)."""
+    common = per_cpu[0] if per_cpu else []
+    for gaps in per_cpu[1:]:
+        common = _overlaps(common, gaps)
+    return common
+
+
+def _overlaps(first: list[Gap], second: list[Gap]) -> list[Gap]:
+    found = []
+    i = j = 0
+    while i < len(first) and j < len(second):
+        start = max(first[i][0], second[j][0])
+        end = min(first[i][1], second[j][1])
+        if start < end:
+            found.append((start, end))
+        if first[i][1] < second[j][1]:  # the one that ends first can overlap nothing later
+            i += 1
+        else:
+            j += 1
+    return found
+
+
+def summary(spells: list[Gap], seconds: float) -> dict[str, object]:
+    gaps = [end - start for start, end in spells]
     edges = [*BINS_MS, float("inf")]
     histogram = {
         f"{low:g}-{high:g}ms": sum(1 for gap in gaps if low <= gap * 1000 < high)
@@ -71,10 +99,12 @@ def measure(seconds: float) -> dict[str, dict[str, object]]:
     chosen = cpus()
     with multiprocessing.Pool(len(chosen)) as pool:
         found = pool.starmap(gaps_on, [(cpu, seconds) for cpu in chosen])
-    return {
+    figures = {
         f"cpu{cpu if cpu is not None else i}": summary(gaps, seconds)
         for i, (cpu, gaps) in enumerate(zip(chosen, found, strict=True))
     }
+    figures[ALL_AT_ONCE] = summary(all_at_once(found), seconds)
+    return figures
 
 
 def line(name: str, figures: dict[str, object]) -> str:

@@ -14,7 +14,7 @@ import pytest
 from benchmarks import run
 from benchmarks.instructions import handle_events
 from benchmarks.run import Wake, arrive_at_rate, expect_rows, held_off, new_app, stolen_pct
-from benchmarks.stalls import cpus, summary
+from benchmarks.stalls import ALL_AT_ONCE, all_at_once, cpus, summary
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -80,7 +80,7 @@ def test_the_stolen_share_is_the_steal_counter_over_the_time_spent() -> None:
 
 
 def test_the_stalls_are_summed_and_sorted_by_length() -> None:
-    figures = summary([0.0006, 0.003, 0.025], seconds=2.0)
+    figures = summary([(1.0, 1.0006), (1.2, 1.203), (1.5, 1.525)], seconds=2.0)
     assert figures["gaps"] == 3
     assert figures["lost_pct"] == pytest.approx(100 * 0.0286 / 2)
     assert figures["longest_ms"] == pytest.approx(25.0)
@@ -90,9 +90,19 @@ def test_the_stalls_are_summed_and_sorted_by_length() -> None:
     }
 
 
+def test_only_the_time_every_cpu_was_taken_at_once_counts_as_at_once() -> None:
+    cpu0 = [(1.0, 1.010), (2.0, 2.020), (3.0, 3.001)]
+    cpu1 = [(1.005, 1.030), (2.002, 2.004), (2.010, 2.030), (4.0, 4.5)]
+    assert all_at_once([cpu0, cpu1]) == [(1.005, 1.010), (2.002, 2.004), (2.010, 2.020)]
+    cpu2 = [(1.0, 1.007), (2.003, 2.015)]
+    assert all_at_once([cpu0, cpu1, cpu2]) == [(1.005, 1.007), (2.003, 2.004), (2.010, 2.015)]
+    assert all_at_once([cpu0]) == cpu0
+    assert all_at_once([cpu0, []]) == []
+
+
 def test_the_stall_check_spins_on_every_cpu_and_prints_a_line_each(tmp_path: Path) -> None:
     printed, figures = run_module("benchmarks.stalls", tmp_path / "stalls.json", "--seconds", "0.2")
-    assert len(figures) == len(cpus())
+    assert len(figures) == len(cpus()) + 1 and ALL_AT_ONCE in figures
     for name in figures:
         assert f"{name}: " in printed and "of the time lost, longest" in printed
 
