@@ -49,11 +49,14 @@ def gaps_on(cpu: int | None, seconds: float) -> list[Gap]:
 
 
 def all_at_once(per_cpu: list[list[Gap]]) -> list[Gap]:
-    """The spells in which every CPU was in a gap (each CPU's gaps sorted, not overlapping)."""
+    """The spells in which every CPU was in a gap (each CPU's gaps sorted, not overlapping).
+
+    Like one CPU's gaps, only those longer than `GAP_S` count: two gaps can
+    overlap by a sliver."""
     common = per_cpu[0] if per_cpu else []
     for gaps in per_cpu[1:]:
         common = _overlaps(common, gaps)
-    return common
+    return [(start, end) for start, end in common if end - start > GAP_S]
 
 
 def _overlaps(first: list[Gap], second: list[Gap]) -> list[Gap]:

@@ -98,6 +98,7 @@ def test_only_the_time_every_cpu_was_taken_at_once_counts_as_at_once() -> None:
     assert all_at_once([cpu0, cpu1, cpu2]) == [(1.005, 1.007), (2.003, 2.004), (2.010, 2.015)]
     assert all_at_once([cpu0]) == cpu0
     assert all_at_once([cpu0, []]) == []
+    assert all_at_once([[(5.0, 5.010)], [(5.0097, 5.020)]]) == []  # overlapping by 0.3 ms
 
 
 def test_the_stall_check_spins_on_every_cpu_and_prints_a_line_each(tmp_path: Path) -> None:
